@@ -1,0 +1,317 @@
+"""The engine: owns the plugin manager, the compiled rules, and extraction."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Literal
+
+import pluggy
+from pydantic import ValidationError
+
+from factx import datelines, hookspecs
+from factx.candidates import Candidate
+from factx.documents import Document
+from factx.errors import PluginError, Problem, RuleError
+from factx.loading import (
+    PluginInfo,
+    builtin_plugins,
+    disabled_plugins,
+    entry_point_plugins,
+    import_plugin,
+    module_from_path,
+    plugins_dir_files,
+)
+from factx.overlaps import Decision, resolve
+from factx.records import Fact, FactType
+from factx.rulebook import RuleBook, RuleSet, RuleSource, load_rulebook
+
+log = logging.getLogger("factx")
+
+Reference = date | Literal["auto", "none"]
+DocumentLike = Document | str | Mapping[str, Any]
+
+
+@dataclass(slots=True)
+class Result:
+    """What one document gave: its facts in document order, and what went wrong."""
+
+    doc_id: str
+    facts: list[Fact] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+
+
+class Engine:
+    """Loads plugins and rules once; extracts facts from any number of documents.
+
+    :param plugins: extra plugin objects or modules to register.
+    :param builtins: register the built-in plugins.
+    :param load_entrypoints: register plugins installed under the `factx` entry-point group.
+    :param plugins_dirs: folders whose `*.py` files are plugins.
+    :param rules_dirs: rule files or folders loaded last, overriding rules with the same id.
+    :param strict: raise on a plugin error or an invalid fact instead of reporting and dropping it.
+
+    Built once, an engine holds no per-document state and is safe to share between threads.
+    """
+
+    def __init__(
+        self,
+        plugins: Iterable[Any] = (),
+        *,
+        builtins: bool = True,
+        load_entrypoints: bool = True,
+        plugins_dirs: Iterable[str | Path] = (),
+        rules_dirs: Iterable[str | Path] = (),
+        strict: bool = False,
+    ):
+        self.strict = strict
+        self.pm = pluggy.PluginManager("factx")
+        self.pm.add_hookspecs(hookspecs)
+        self.plugins: dict[str, PluginInfo] = {}
+        self._register(datelines, "factx.datelines", "core", "factx")
+        self._register_all(list(plugins), builtins, load_entrypoints, [Path(d) for d in plugins_dirs])
+        try:
+            self.pm.check_pending()
+        except pluggy.PluginValidationError as e:
+            raise PluginError(Problem("FX204", str(e), e.plugin.__name__ if hasattr(e.plugin, "__name__") else "")) from e
+        self.fact_types: dict[str, FactType] = {}
+        self._collect_fact_types()
+        self.rulebook = self._load_rules([Path(d) for d in rules_dirs])
+        self._extractors: list[tuple[PluginInfo, Any, RuleSet]] = []
+        for info in self.plugins.values():
+            impl = self._impl(info.name, "factx_extract")
+            if impl is not None and info.fact_type is not None:
+                ruleset = self.rulebook.for_type(info.fact_type.name)
+                info.rule_count = len(ruleset)
+                self._extractors.append((info, impl, ruleset))
+
+    # -- building -------------------------------------------------------------
+
+    def _register(self, obj: Any, name: str, source: str, origin: str) -> None:
+        if name in self.plugins:
+            raise PluginError(Problem("FX201", f'plugin name "{name}" from {origin} is already taken by {self.plugins[name].origin}'))
+        try:
+            self.pm.register(obj, name=name)
+        except (ValueError, pluggy.PluginValidationError) as e:
+            raise PluginError(Problem("FX204", f'plugin "{name}" from {origin}: {e}')) from e
+        hooks = [caller.name for caller in self.pm.get_hookcallers(obj) or []]
+        self.plugins[name] = PluginInfo(name, source, origin, obj, hooks=sorted(hooks))
+
+    def _register_all(self, extra: list[Any], builtins: bool, entrypoints: bool, dirs: list[Path]) -> None:
+        disabled = disabled_plugins()
+        modules_seen = set()
+        if builtins:
+            for name, module in builtin_plugins():
+                if name not in disabled:
+                    self._register(import_plugin(module, name, "factx"), name, "built-in", module)
+                modules_seen.add(module)
+        if entrypoints:
+            for name, module, dist in entry_point_plugins():
+                if module in modules_seen or name in disabled:
+                    continue  # built-ins are listed as entry points too
+                modules_seen.add(module)
+                self._register(import_plugin(module, name, dist), name, "entry point", dist)
+        for directory in dirs:
+            for path in plugins_dir_files(directory):
+                if path.stem not in disabled:
+                    self._register(module_from_path(path), path.stem, "plugins dir", str(path))
+        for obj in extra:
+            name = getattr(obj, "name", None) or getattr(obj, "__name__", None) or type(obj).__name__
+            self._register(obj, str(name).rsplit(".", 1)[-1], "api", getattr(obj, "__name__", type(obj).__name__))
+
+    def _impl(self, plugin: str, hook: str):
+        for impl in getattr(self.pm.hook, hook).get_hookimpls():
+            if impl.plugin_name == plugin:
+                return impl
+        return None
+
+    def _call_registering(self, info: PluginInfo, hook: str, register) -> None:
+        impl = self._impl(info.name, hook)
+        if impl is None:
+            return
+        try:
+            impl.function(register)
+        except PluginError:
+            raise
+        except Exception as e:
+            raise PluginError(Problem("FX202", f'plugin "{info.name}" ({info.origin}) failed in {hook}: {type(e).__name__}: {e}')) from e
+
+    def _collect_fact_types(self) -> None:
+        for info in self.plugins.values():
+            declared: list[FactType] = []
+
+            def register(fact_type: FactType, declared=declared) -> None:
+                if not isinstance(fact_type, FactType):
+                    raise PluginError(Problem("FX203", f'plugin "{info.name}" registered {fact_type!r}, not a FactType'))
+                declared.append(fact_type)
+
+            self._call_registering(info, "factx_register_fact_types", register)
+            extracts = self._impl(info.name, "factx_extract") is not None
+            if len(declared) > 1 or (extracts and not declared):
+                raise PluginError(Problem(
+                    "FX203", f'plugin "{info.name}" ({info.origin}) must register exactly one fact type, got {len(declared)}'))
+            for fact_type in declared:
+                owner = self.fact_types.get(fact_type.name)
+                if owner is not None:
+                    raise PluginError(Problem("FX205", f'fact type "{fact_type.name}" is registered by two plugins'))
+                self.fact_types[fact_type.name] = fact_type
+                info.fact_type = fact_type
+
+    def _load_rules(self, user_dirs: list[Path]) -> RuleBook:
+        sources = [RuleSource(files("factx") / "rules" / "common.toml", "rules/common.toml", 0)]
+        for layer, info in enumerate(self.plugins.values(), 1):
+            self._call_registering(info, "factx_register_rule_paths", info.rule_paths.append)
+            sources += [RuleSource(p, _display(p), layer) for p in info.rule_paths]
+        top = len(self.plugins) + 1
+        sources += [RuleSource(d, str(d), top + i) for i, d in enumerate(user_dirs)]
+        book = load_rulebook(sources)
+        orphans = [
+            Problem("FX107", f'no loaded plugin extracts "{rule.fact_type}"', f"{rule.file}:{rule.line}", rule.id)
+            for rule in book.rules
+            if rule.fact_type not in self.fact_types
+        ]
+        if orphans:
+            raise RuleError(orphans)
+        return book
+
+    # -- extracting -----------------------------------------------------------
+
+    def reference_date(self, document: Document, reference: Reference = "auto") -> date | None:
+        """The date relative expressions in `document` resolve against.
+
+        A given date wins; else the document's own metadata; else, unless
+        `reference` is "none", the `factx_reference_date` hook (a dateline);
+        else, for "auto", the date of the file it came from.
+        """
+        if isinstance(reference, date):
+            return reference
+        if document.reference_date is not None or reference == "none":
+            return document.reference_date
+        try:
+            found = self.pm.hook.factx_reference_date(document=document)
+        except Exception as e:
+            log.warning("factx_reference_date failed on %s: %s", document.id, e)
+            found = None
+        if found is None and document.path:
+            try:
+                found = date.fromtimestamp(Path(document.path).stat().st_mtime)
+            except OSError:
+                pass
+        return found
+
+    def process(self, document: DocumentLike, *, types: Iterable[str] | None = None,
+                reference_date: Reference = "auto") -> Result:
+        """Extract from one document, returning facts, problems and every overlap decision."""
+        doc = as_document(document)
+        ref = self.reference_date(doc, reference_date)
+        if ref != doc.reference_date:
+            doc = Document(doc.id, doc.text, ref, doc.path)
+        wanted = set(types) if types is not None else None
+        result = Result(doc.id)
+        pool: list[tuple[str, Candidate]] = []
+        for info, impl, ruleset in self._extractors:
+            if wanted is not None and info.fact_type.name not in wanted:
+                continue
+            try:
+                found = impl.function(*[{"document": doc, "rules": ruleset}[a] for a in impl.argnames])
+                pool.extend((info.name, c) for c in (found or ()))
+            except Exception as e:
+                result.problems.append(Problem(
+                    "FX301", f'plugin "{info.name}" raised {type(e).__name__}: {e}', doc.id))
+        result.decisions = resolve(pool)
+        for decision in result.decisions:
+            if decision.won:
+                self._emit(doc, decision, result)
+        result.facts.sort(key=lambda f: (f.start, f.end, f.type))
+        if self.strict and result.problems:
+            raise PluginError(result.problems)
+        for problem in result.problems:
+            log.warning("%s", problem)
+        return result
+
+    def _emit(self, doc: Document, decision: Decision, result: Result) -> None:
+        info = self.plugins[decision.plugin]
+        fact_type = info.fact_type
+        cand = decision.candidate
+        rule = cand.rule
+        rule_file = None if isinstance(rule, str) else rule.file
+        default_confidence = 1.0 if isinstance(rule, str) else rule.confidence
+        for draft in cand.drafts:
+            where = f"{doc.id}:{draft.start}"
+            if not cand.rule_id.startswith(f"{fact_type.name}."):
+                result.problems.append(Problem("FX302", f'rule id does not start with "{fact_type.name}."', where, cand.rule_id))
+                continue
+            if not 0 <= draft.start < draft.end <= len(doc.text):
+                result.problems.append(Problem(
+                    "FX302", f"span {draft.start}:{draft.end} is outside the document", where, cand.rule_id))
+                continue
+            try:
+                fact = fact_type.record_model.model_validate({
+                    "doc_id": doc.id, "type": fact_type.name, "start": draft.start, "end": draft.end,
+                    "text": doc.text[draft.start:draft.end], "value": draft.value, "rule": cand.rule_id,
+                    "plugin": info.name, "rule_file": rule_file,
+                    "confidence": default_confidence if draft.confidence is None else draft.confidence,
+                })
+            except ValidationError as e:
+                detail = "; ".join(f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors())
+                result.problems.append(Problem("FX302", f'invalid fact from plugin "{info.name}": {detail}', where, cand.rule_id))
+                continue
+            result.facts.append(fact)
+
+    def extract(self, text: str, *, doc_id: str = "text", reference_date: Reference | str = "auto",
+                types: Iterable[str] | None = None) -> list[Fact]:
+        """The facts in one text. Problems are logged to the `factx` logger (raised if strict)."""
+        ref = date.fromisoformat(reference_date) if isinstance(reference_date, str) and reference_date not in ("auto", "none") else reference_date
+        return self.process(Document(doc_id, text), types=types, reference_date=ref).facts
+
+    def extract_many(self, documents: Iterable[DocumentLike], *, workers: int = 1,
+                     types: Iterable[str] | None = None, reference_date: Reference = "auto") -> Iterator[Result]:
+        """Extract from a stream of documents, yielding one Result per document in input order.
+
+        With `workers` > 1, documents are spread over that many processes
+        (see `factx.parallel`); input is consumed lazily in both cases.
+        """
+        types = list(types) if types is not None else None
+        if workers > 1:
+            from factx.parallel import extract_parallel
+
+            yield from extract_parallel(self, documents, workers, types, reference_date)
+            return
+        for document in documents:
+            yield self.process(document, types=types, reference_date=reference_date)
+
+    def explain(self, text: str, *, reference_date: Reference = "auto", types: Iterable[str] | None = None) -> Result:
+        """Extract from `text` keeping every candidate's decision: what won, what lost and to what."""
+        return self.process(Document("text", text), types=types, reference_date=reference_date)
+
+    def schema(self, fact_type: str | None = None) -> dict[str, Any]:
+        """The JSON Schema of the records of one fact type, or of any record (a oneOf)."""
+        if fact_type is not None:
+            return self.fact_types[fact_type].record_model.model_json_schema()
+        from pydantic.json_schema import models_json_schema
+
+        models = [(ft.record_model, "validation") for ft in self.fact_types.values()]
+        _, schema = models_json_schema(models, title="factx fact record")
+        schema["oneOf"] = [{"$ref": f"#/$defs/{ft.record_model.__name__}"} for ft in self.fact_types.values()]
+        return schema
+
+
+def as_document(item: DocumentLike, index: int = 0) -> Document:
+    """A Document from a Document, a str, or a mapping with `id`, `text` and optional `reference_date`."""
+    if isinstance(item, Document):
+        return item
+    if isinstance(item, str):
+        return Document(f"doc-{index}", item)
+    ref = item.get("reference_date")
+    return Document(str(item["id"]), item["text"], date.fromisoformat(ref) if isinstance(ref, str) else ref)
+
+
+def _display(path: Any) -> str:
+    """A short name for a rule path: package files relative to the package."""
+    text = str(path)
+    marker = "/factx/rules/"
+    return "rules/" + text.split(marker, 1)[1] if marker in text else text

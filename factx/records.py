@@ -1,0 +1,103 @@
+"""The output contract: fact records, value models and fact types."""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, create_model, model_validator
+
+Approximation = Literal["about", "nearly", "more_than", "less_than", "at_least", "at_most"]
+
+
+class Value(BaseModel):
+    """Base of every fact type's value model."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RangedValue(Value):
+    """A value that may carry an approximator or be one bound of a range."""
+
+    approximation: Approximation | None = Field(
+        default=None, description="A hedge written before the value, outside its span: 'about', 'more than'."
+    )
+    range: Literal["from", "to"] | None = Field(default=None, description="Which bound of a range this is.")
+    range_id: int | None = Field(default=None, description="Shared by the two bounds of one range.")
+
+
+class Fact(BaseModel):
+    """One fact found in a document; `text == document[start:end]`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    doc_id: str
+    type: str
+    start: NonNegativeInt = Field(description="Python str offset of the first character.")
+    end: NonNegativeInt = Field(description="Python str offset past the last character.")
+    text: str
+    value: Any
+    rule: str = Field(description="Id of the rule that produced the fact.")
+    plugin: str = Field(description="Name of the plugin that produced the fact.")
+    rule_file: str | None = Field(default=None, description="Rule file defining the rule, if any.")
+    confidence: float = Field(ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _span_matches_text(self) -> Fact:
+        if self.end <= self.start or self.end - self.start != len(self.text):
+            raise ValueError(f"span {self.start}:{self.end} does not fit text {self.text!r}")
+        return self
+
+
+def values_agree(gold: Mapping[str, Any], pred: Mapping[str, Any]) -> bool:
+    """Default value comparison for `factx eval`.
+
+    Every key gold gives a non-null value must agree: numbers within 1e-6
+    relative, strings case-folded; `<key>_alt` lists accepted alternatives.
+    """
+    for key, expected in gold.items():
+        if expected is None or key.endswith("_alt"):
+            continue
+        accepted = [expected, *gold.get(f"{key}_alt", [])]
+        if not any(_same(a, pred.get(key)) for a in accepted):
+            return False
+    return True
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a == b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
+    if isinstance(a, str) and isinstance(b, str):
+        return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+    return a == b
+
+
+@dataclass(frozen=True)
+class FactType:
+    """A fact type as a plugin declares it.
+
+    :param name: the `type` of its records, also the prefix of its rule ids.
+    :param value_model: the pydantic model of `value`.
+    :param version: the plugin's version, shown by `factx plugins`.
+    :param agrees: how `factx eval` compares a gold value with a predicted one.
+    """
+
+    name: str
+    value_model: type[Value]
+    version: str
+    description: str = ""
+    agrees: Callable[[Mapping[str, Any], Mapping[str, Any]], bool] = values_agree
+    record_model: type[Fact] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        model = create_model(
+            f"{self.name.title().replace('_', '')}Fact",
+            __base__=Fact,
+            __doc__=f"A `{self.name}` fact. {self.description}".strip(),
+            type=(Literal[self.name], ...),
+            value=(self.value_model, ...),
+        )
+        object.__setattr__(self, "record_model", model)

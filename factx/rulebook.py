@@ -1,0 +1,249 @@
+"""Compile rule files into rules: macros and word lists expanded, patterns compiled once."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from factx.candidates import Candidate, Draft
+from factx.errors import Problem, RuleError
+from factx.rulefile import Counterexample, Example, ParsedFile, parse_rule_file
+
+_REF = regex.compile(r"(?<!\\)\{([A-Z][A-Z0-9_]*)\}")
+
+Build = Callable[["Rule", "regex.Match[str]"], "dict[str, Any] | Iterable[Draft] | None"]
+
+
+def normalize_key(text: str) -> str:
+    """The form in which word lists are looked up: case-folded, spaces collapsed."""
+    return " ".join(text.casefold().split())
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Rule:
+    """A compiled rule. `file` and `line` say where it was defined."""
+
+    id: str
+    doc: str
+    priority: int
+    confidence: float
+    emit: bool
+    pattern: regex.Pattern[str]
+    file: str
+    line: int
+    examples: tuple[Example, ...]
+    counterexamples: tuple[Counterexample, ...]
+
+    @property
+    def fact_type(self) -> str:
+        return self.id.split(".", 1)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSource:
+    """A rule file or folder to load; a later `layer` overrides an earlier one."""
+
+    path: Path | Traversable
+    display: str
+    layer: int
+
+
+class RuleSet:
+    """The rules of one fact type, grouped under the triggers of their files."""
+
+    def __init__(
+        self,
+        fact_type: str,
+        groups: list[tuple[regex.Pattern[str] | None, tuple[Rule, ...]]],
+        lists: Mapping[str, Mapping[str, Any]],
+    ):
+        self.fact_type = fact_type
+        self.groups = groups
+        self.rules = tuple(rule for _, rules in groups for rule in rules)
+        self.lists = lists
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def lookup(self, list_name: str, surface: str) -> Any:
+        """The value a word list gives `surface` (case and spacing ignored); KeyError if absent."""
+        return self.lists[list_name][normalize_key(surface)]
+
+    def matches(self, text: str) -> Iterator[tuple[Rule, regex.Match[str]]]:
+        """Every non-empty match of every rule, skipping groups whose trigger is absent."""
+        for trigger, rules in self.groups:
+            if trigger is not None and trigger.search(text) is None:
+                continue
+            for rule in rules:
+                for m in rule.pattern.finditer(text):
+                    if m.end() > m.start():
+                        yield rule, m
+
+    def candidates(self, text: str, build: Build) -> Iterator[Candidate]:
+        """Turn matches into candidates with `build(rule, match)`.
+
+        `build` returns a value (one fact spanning the match), drafts (e.g. the
+        two bounds of a range), or None to reject the match. Blocker rules
+        (`emit = false`) never reach `build`.
+        """
+        for rule, m in self.matches(text):
+            if not rule.emit:
+                yield Candidate(m.start(), m.end(), rule)
+                continue
+            built = build(rule, m)
+            if built is None:
+                continue
+            drafts = (Draft(m.start(), m.end(), built),) if isinstance(built, dict) else tuple(built)
+            if drafts:
+                yield Candidate(m.start(), m.end(), rule, drafts)
+
+
+class RuleBook:
+    """Every loaded rule, by fact type, with the shared macros and word lists."""
+
+    def __init__(self, rules: list[Rule], triggers: dict[str, regex.Pattern[str] | None],
+                 lists: dict[str, dict[str, Any]], files: list[str]):
+        self.rules = rules
+        self.lists = lists
+        self.files = files
+        self._triggers = triggers
+
+    def fact_types(self) -> set[str]:
+        return {rule.fact_type for rule in self.rules}
+
+    def for_type(self, fact_type: str) -> RuleSet:
+        """The rules of one fact type, in load order, grouped by their file's trigger."""
+        groups: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            if rule.fact_type == fact_type:
+                groups.setdefault(rule.file, []).append(rule)
+        return RuleSet(
+            fact_type,
+            [(self._triggers.get(file), tuple(rules)) for file, rules in groups.items()],
+            self.lists,
+        )
+
+
+def _files_of(source: RuleSource) -> list[tuple[Path | Traversable, str]]:
+    path = source.path
+    if path.is_dir():
+        children = sorted((c for c in path.iterdir() if c.name.endswith(".toml")), key=lambda c: c.name)
+        return [(c, f"{source.display.rstrip('/')}/{c.name}") for c in children]
+    return [(path, source.display)]
+
+
+class _Compiler:
+    """Expands `{NAME}` references and compiles patterns, collecting problems."""
+
+    def __init__(self) -> None:
+        self.definitions: dict[str, tuple[str, str, int, int]] = {}  # name -> pattern, file, line, layer
+        self.lists: dict[str, dict[str, Any]] = {}
+        self.problems: list[Problem] = []
+        self._expanded: dict[str, str] = {}
+
+    def define(self, name: str, pattern: str, where: str, line: int, layer: int) -> None:
+        previous = self.definitions.get(name)
+        if previous and previous[3] == layer:
+            self.problems.append(Problem(
+                "FX104", f"{name} is already defined at {previous[1]}:{previous[2]}", f"{where}:{line}"))
+            return
+        self.definitions[name] = (pattern, where, line, layer)
+
+    def add_list(self, name: str, entries: dict[str, Any], where: str, line: int, layer: int) -> None:
+        keys = sorted(entries, key=lambda k: (-len(k), k))
+        alternation = "|".join(r"[\s\-]+".join(regex.escape(part) for part in k.split()) for k in keys)
+        self.define(name, f"(?i:{alternation})", where, line, layer)
+        self.lists[name] = {normalize_key(k): v for k, v in entries.items()}
+
+    def expand(self, pattern: str, stack: tuple[str, ...] = ()) -> str:
+        """Replace every `{NAME}` by its definition; raise KeyError/RecursionError-like ValueError."""
+
+        def substitute(m: regex.Match[str]) -> str:
+            name = m.group(1)
+            if name in stack:
+                raise _CycleError(" -> ".join([*stack, name]))
+            if name not in self.definitions:
+                raise _UndefinedError(name)
+            if name not in self._expanded:
+                self._expanded[name] = "(?:" + self.expand(self.definitions[name][0], (*stack, name)) + ")"
+            return self._expanded[name]
+
+        return _REF.sub(substitute, pattern)
+
+    def compile(self, pattern: str, where: str, rule_id: str = "") -> regex.Pattern[str] | None:
+        try:
+            expanded = self.expand(pattern)
+        except _UndefinedError as e:
+            self.problems.append(Problem("FX102", f"{{{e.args[0]}}} is not a defined macro or list", where, rule_id))
+            return None
+        except _CycleError as e:
+            self.problems.append(Problem("FX103", f"macro cycle {e.args[0]}", where, rule_id))
+            return None
+        try:
+            return regex.compile(expanded)
+        except regex.error as e:
+            self.problems.append(Problem("FX101", f"regex error: {e}", where, rule_id))
+            return None
+
+
+class _UndefinedError(Exception):
+    pass
+
+
+class _CycleError(Exception):
+    pass
+
+
+def load_rulebook(sources: Iterable[RuleSource]) -> RuleBook:
+    """Load, validate and compile rule files; raise RuleError listing every problem."""
+    compiler = _Compiler()
+    parsed: list[tuple[ParsedFile, int]] = []
+    files: list[str] = []
+    for source in sources:
+        if not (source.path.is_file() or source.path.is_dir()):
+            compiler.problems.append(Problem("FX108", "no such rule file or folder", source.display))
+            continue
+        for path, display in _files_of(source):
+            result, problems = parse_rule_file(path, display)
+            compiler.problems.extend(problems)
+            if result is not None:
+                parsed.append((result, source.layer))
+                files.append(display)
+    for pf, layer in parsed:
+        for name, pattern in pf.spec.macros.items():
+            compiler.define(name, pattern, pf.path, pf.name_lines.get(name, 0), layer)
+        for name, entries in pf.spec.lists.items():
+            compiler.add_list(name, entries, pf.path, pf.name_lines.get(name, 0), layer)
+    # Check every macro compiles on its own, so an error points at the macro's line.
+    for name, (pattern, where, line, _) in list(compiler.definitions.items()):
+        compiler.compile("{" + name + "}", f"{where}:{line}")
+    triggers: dict[str, regex.Pattern[str] | None] = {}
+    by_id: dict[str, tuple[Rule | None, int]] = {}
+    for pf, layer in parsed:
+        triggers[pf.path] = (
+            compiler.compile(pf.spec.trigger, f"{pf.path}:{pf.trigger_line}") if pf.spec.trigger else None
+        )
+        for index, spec in enumerate(pf.spec.rule):
+            line = pf.rule_line(index)
+            previous = by_id.get(spec.id)
+            if previous and previous[1] == layer:
+                first = previous[0]
+                at = f" at {first.file}:{first.line}" if first else ""
+                compiler.problems.append(Problem("FX105", f"rule id defined twice{at}", f"{pf.path}:{line}", spec.id))
+                continue
+            pattern = compiler.compile(spec.pattern, f"{pf.path}:{pf.pattern_line(index)}", spec.id)
+            rule = None
+            if pattern is not None and spec.enabled:
+                rule = Rule(spec.id, spec.doc, spec.priority, spec.confidence, spec.emit, pattern,
+                            pf.path, line, tuple(spec.example), tuple(spec.counterexample))
+            # Popping first keeps an override at the position of the file that defines it.
+            by_id.pop(spec.id, None)
+            by_id[spec.id] = (rule, layer)
+    if compiler.problems:
+        raise RuleError(compiler.problems)
+    rules = [rule for rule, _ in by_id.values() if rule is not None]
+    return RuleBook(rules, triggers, compiler.lists, files)

@@ -1,0 +1,169 @@
+"""The rule file format: TOML parsed into validated specs, with line numbers for errors."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import regex
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from factx.errors import Problem
+
+NAME = r"^[A-Z][A-Z0-9_]*$"
+RULE_ID = r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$"
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ExampleFact(_Spec):
+    """One expected fact of an example: its text and, optionally, value fields."""
+
+    match: str
+    value: dict[str, Any] | None = None
+
+
+class Example(_Spec):
+    """A text in which the rule must find `match` (default: all of `text`), or `facts`."""
+
+    text: str = Field(min_length=1)
+    match: str | None = None
+    value: dict[str, Any] | None = None
+    facts: list[ExampleFact] | None = None
+    reference_date: date | None = None
+
+    def expected(self) -> list[ExampleFact]:
+        """The facts this example expects, in order."""
+        if self.facts is not None:
+            return self.facts
+        return [ExampleFact(match=self.match or self.text, value=self.value)]
+
+
+class Counterexample(_Spec):
+    """A text in which no fact of the rule's type may be found (or none overlapping `match`), and why."""
+
+    text: str = Field(min_length=1)
+    why: str = Field(min_length=1)
+    match: str | None = None
+    reference_date: date | None = None
+
+
+class RuleSpec(_Spec):
+    """One `[[rule]]` table."""
+
+    id: str = Field(pattern=RULE_ID)
+    doc: str = Field(min_length=1)
+    pattern: str = Field(min_length=1)
+    priority: int
+    confidence: float = Field(default=0.9, ge=0, le=1)
+    emit: bool = True
+    enabled: bool = True
+    example: list[Example] = []
+    counterexample: list[Counterexample] = []
+
+    @property
+    def fact_type(self) -> str:
+        return self.id.split(".", 1)[0]
+
+
+class RuleFileSpec(_Spec):
+    """A whole rule file."""
+
+    trigger: str | None = None
+    macros: dict[str, str] = {}
+    lists: dict[str, dict[str, str | int | float | bool]] = {}
+    rule: list[RuleSpec] = []
+
+
+@dataclass
+class ParsedFile:
+    """A rule file's spec with where each part stands in the file."""
+
+    path: str
+    spec: RuleFileSpec
+    rule_lines: list[int] = field(default_factory=list)
+    pattern_lines: list[int] = field(default_factory=list)
+    name_lines: dict[str, int] = field(default_factory=dict)
+    trigger_line: int = 0
+
+    def rule_line(self, index: int) -> int:
+        return self.rule_lines[index] if index < len(self.rule_lines) else 0
+
+    def pattern_line(self, index: int) -> int:
+        return self.pattern_lines[index] if index < len(self.pattern_lines) else self.rule_line(index)
+
+
+_RULE_HEADER = regex.compile(r"^\s*\[\[\s*rule\s*\]\]\s*(?:#.*)?$")
+_PATTERN_KEY = regex.compile(r"^\s*pattern\s*=")
+_TRIGGER_KEY = regex.compile(r"^\s*trigger\s*=")
+_NAME_KEY = regex.compile(r"""^\s*["']?([A-Z][A-Z0-9_]*)["']?\s*=""")
+_LIST_HEADER = regex.compile(r"""^\s*\[\s*lists\s*\.\s*["']?([A-Z][A-Z0-9_]*)["']?\s*\]""")
+
+
+def _locate(parsed: ParsedFile, text: str) -> None:
+    """Find the 1-based lines of rules, patterns, macros and lists by scanning the text."""
+    in_macros = False
+    for n, line in enumerate(text.splitlines(), 1):
+        if _RULE_HEADER.match(line):
+            parsed.rule_lines.append(n)
+            in_macros = False
+        elif _PATTERN_KEY.match(line) and len(parsed.pattern_lines) < len(parsed.rule_lines):
+            parsed.pattern_lines.append(n)
+        elif _TRIGGER_KEY.match(line) and not parsed.rule_lines:
+            parsed.trigger_line = n
+        elif m := _LIST_HEADER.match(line):
+            parsed.name_lines.setdefault(m.group(1), n)
+            in_macros = False
+        elif line.strip().startswith("["):
+            in_macros = line.strip().replace(" ", "") == "[macros]"
+        elif in_macros and (m := _NAME_KEY.match(line)):
+            parsed.name_lines.setdefault(m.group(1), n)
+
+
+def _rule_index_of(loc: tuple) -> int | None:
+    if len(loc) >= 2 and loc[0] == "rule" and isinstance(loc[1], int):
+        return loc[1]
+    return None
+
+
+def parse_rule_file(path: Path, display: str) -> tuple[ParsedFile | None, list[Problem]]:
+    """Read and validate one rule file; on failure return the problems instead."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        return None, [Problem("FX108", f"cannot read rule file: {e}", display)]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        line = regex.search(r"at line (\d+)", str(e))
+        where = f"{display}:{line.group(1)}" if line else display
+        return None, [Problem("FX100", f"invalid TOML: {e}", where)]
+    placeholder = ParsedFile(display, RuleFileSpec())
+    _locate(placeholder, text)
+    try:
+        spec = RuleFileSpec.model_validate(data)
+    except ValidationError as e:
+        problems = []
+        for err in e.errors():
+            loc = err["loc"]
+            index = _rule_index_of(loc)
+            rule_id = ""
+            if index is not None:
+                raw = data.get("rule", [])[index] if isinstance(data.get("rule"), list) else {}
+                rule_id = raw.get("id", "") if isinstance(raw, dict) else ""
+            line = placeholder.rule_line(index) if index is not None else 0
+            where = f"{display}:{line}" if line else display
+            field_path = ".".join(str(p) for p in loc)
+            problems.append(Problem("FX106", f"{field_path}: {err['msg']}", where, str(rule_id)))
+        return None, problems
+    placeholder.spec = spec
+    problems = [
+        Problem("FX106", f"name {name!r} must be UPPER_CASE", f"{display}:{placeholder.name_lines.get(name, 0)}")
+        for name in [*spec.macros, *spec.lists]
+        if not regex.match(NAME, name)
+    ]
+    return (None if problems else placeholder), problems

@@ -1,0 +1,59 @@
+"""The `percent` plugin: percentages, percentage points and basis points."""
+from __future__ import annotations
+
+from decimal import Decimal
+from importlib.resources import files
+from typing import Any, Literal
+
+import regex
+from pydantic import Field
+
+from factx import Candidate, Document, FactType, RangedValue, RuleSet, hookimpl
+from factx.candidates import range_drafts
+from factx.numbers import parse_number, sign_of
+from factx.units import convert
+
+VERSION = "0.1.0"
+
+
+class PercentValue(RangedValue):
+    """A percentage, always expressed in percent."""
+
+    value: float = Field(description="In percent: '15 percent' is 15, '50 basis points' is 0.5.")
+    unit: Literal["percent", "percentage_point", "basis_point"] = Field(description="The unit as written.")
+
+
+@hookimpl
+def factx_register_fact_types(register) -> None:
+    register(FactType("percent", PercentValue, VERSION, "A percentage, percentage point or basis point amount."))
+
+
+@hookimpl
+def factx_register_rule_paths(register) -> None:
+    register(files("factx") / "rules" / "percent.toml")
+
+
+@hookimpl
+def factx_extract(document: Document, rules: RuleSet) -> list[Candidate]:
+    return list(rules.candidates(document.text, lambda rule, m: _build(rules, m)))
+
+
+def _build(rules: RuleSet, m: regex.Match[str]) -> Any:
+    g = m.groupdict()
+    unit = rules.lookup("PERCENT_UNIT", g["unit"])
+    approx = rules.lookup("APPROX", g["approx"]) if g.get("approx") else None
+    if "high" not in g:
+        return _value(rules, g.get("sign"), g["num"], unit, approx)
+    # The first bound takes its own unit where written, else the second's.
+    low_unit = rules.lookup("PERCENT_UNIT", g["unit1"]) if g["unit1"] else unit
+    return range_drafts(
+        m,
+        _value(rules, g["sign"], g["num"], low_unit, approx),
+        _value(rules, g["sign2"], g["num2"], unit, approx),
+    )
+
+
+def _value(rules: RuleSet, sign: str | None, number: str, unit: str, approx: str | None) -> dict[str, Any]:
+    magnitude = sign_of(sign, rules.lists) * parse_number(number, rules.lists)
+    percent: Decimal = convert(magnitude, unit, "percent")
+    return {"value": float(percent), "unit": unit, "approximation": approx}
