@@ -281,8 +281,8 @@ class Engine:
 
             yield from extract_parallel(self, documents, workers, types, reference_date)
             return
-        for document in documents:
-            yield self.process(document, types=types, reference_date=reference_date)
+        for i, document in enumerate(documents):
+            yield self.process(as_document(document, i), types=types, reference_date=reference_date)
 
     def explain(self, text: str, *, reference_date: Reference = "auto", types: Iterable[str] | None = None) -> Result:
         """Extract from `text` keeping every candidate's decision: what won, what lost and to what."""

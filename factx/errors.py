@@ -33,6 +33,12 @@ CODES = {
     "FX205": "two plugins declare the same fact type",
     "FX301": "plugin raised while extracting",
     "FX302": "fact failed validation",
+    "FX401": "no such file or folder",
+    "FX402": "empty document",
+    "FX403": "binary file",
+    "FX404": "not UTF-8",
+    "FX405": "bad JSON Lines record",
+    "FX406": "cannot read file",
 }
 
 
@@ -58,6 +64,9 @@ class FactxError(Exception):
     def __init__(self, problems: list[Problem] | Problem):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         super().__init__("\n".join(map(str, self.problems)))
+
+    def __reduce__(self):
+        return type(self), (self.problems,)
 
 
 class RuleError(FactxError):

@@ -1,0 +1,96 @@
+"""Writing fact records: JSON Lines, JSON, CSV or a table, to stdout or atomically to a file."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import IO
+
+from factx.records import Fact
+
+CSV_COLUMNS = ["doc_id", "type", "start", "end", "text", "value", "rule", "plugin", "rule_file", "confidence"]
+
+
+class OutputFormat(str, Enum):
+    jsonl = "jsonl"
+    json = "json"
+    csv = "csv"
+    table = "table"
+
+
+class FactWriter:
+    """Writes facts in one format; a file target appears only once `close()` succeeds.
+
+    Use as a context manager: leaving it by an exception discards a partial file.
+    """
+
+    def __init__(self, fmt: OutputFormat, target: str | Path | None = None, stdout: IO[str] | None = None):
+        self.fmt = fmt
+        self.target = None if target in (None, "-") else Path(target)
+        self._tmp: str | None = None
+        if self.target is None:
+            self.stream = stdout or sys.stdout
+        else:
+            fd, self._tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", dir=self.target.parent or ".")
+            self.stream = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self.count = 0
+        self._rows: list[Fact] = []
+        self._csv = csv.writer(self.stream, lineterminator="\n") if fmt is OutputFormat.csv else None
+        if self._csv:
+            self._csv.writerow(CSV_COLUMNS)
+        elif fmt is OutputFormat.json:
+            self.stream.write("[")
+
+    def write(self, fact: Fact) -> None:
+        record = fact.model_dump(mode="json")
+        if self.fmt is OutputFormat.jsonl:
+            self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        elif self.fmt is OutputFormat.json:
+            self.stream.write(("\n  " if not self.count else ",\n  ") + json.dumps(record, ensure_ascii=False))
+        elif self._csv:
+            record["value"] = json.dumps(record["value"], ensure_ascii=False)
+            self._csv.writerow([record[c] for c in CSV_COLUMNS])
+        else:
+            self._rows.append(fact)
+        self.count += 1
+
+    def close(self) -> None:
+        if self.fmt is OutputFormat.json:
+            self.stream.write("\n]\n" if self.count else "]\n")
+        elif self.fmt is OutputFormat.table:
+            _print_table(self._rows, self.stream)
+        self.stream.flush()
+        if self._tmp is not None:
+            self.stream.close()
+            os.replace(self._tmp, self.target)
+            self._tmp = None
+
+    def discard(self) -> None:
+        if self._tmp is not None:
+            self.stream.close()
+            os.unlink(self._tmp)
+            self._tmp = None
+
+    def __enter__(self) -> FactWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.discard()
+
+
+def _print_table(facts: list[Fact], stream: IO[str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("doc", "type", "span", "text", "value", "rule")
+    for f in facts:
+        value = ", ".join(f"{k}={v}" for k, v in f.value.model_dump().items() if v is not None)
+        table.add_row(f.doc_id, f.type, f"{f.start}-{f.end}", f.text, value, f.rule)
+    Console(file=stream, width=None if stream.isatty() else 160).print(table)
