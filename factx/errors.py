@@ -52,8 +52,8 @@ class Problem:
     rule: str = ""
 
     def __str__(self) -> str:
-        head = " ".join(part for part in (self.where and f"{self.where}:", self.rule) if part)
-        return f"{head + ' ' if head else ''}[{self.code}] {self.message}"
+        head = " ".join(part for part in (self.where, self.rule) if part)
+        return f"{head}: [{self.code}] {self.message}" if head else f"[{self.code}] {self.message}"
 
 
 class FactxError(Exception):

@@ -1,0 +1,69 @@
+"""The percent plugin: forms, values, ranges, and the dev-set floors."""
+import json
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.conftest import ROOT, SHARED
+
+UNITS = {"%": ("percent", 1), " percent": ("percent", 1), " per cent": ("percent", 1), " pct": ("percent", 1),
+         " percentage points": ("percentage_point", 1), " basis points": ("basis_point", 0.01),
+         "bps": ("basis_point", 0.01), " bp": ("basis_point", 0.01)}
+
+
+@given(value=st.decimals(min_value=0, max_value=10_000, places=2, allow_nan=False),
+       unit=st.sampled_from(sorted(UNITS)), negative=st.booleans())
+def test_rendered_percentages_come_back(engine, value, unit, negative):
+    number = f"{'-' if negative else ''}{value}"
+    text = f"The rate moved {number}{unit} on the day."
+    [fact] = engine.extract(text)
+    canonical, scale = UNITS[unit]
+    assert fact.text == f"{number}{unit}"
+    assert fact.value.unit == canonical
+    assert fact.value.value == pytest.approx(float(value) * scale * (-1 if negative else 1))
+
+
+@given(low=st.integers(0, 99), high=st.integers(0, 99), form=st.sampled_from(["{a}-{b}%", "{a} to {b} percent",
+                                                                              "between {a} and {b} pct"]))
+def test_ranges_give_two_bounds(engine, low, high, form):
+    text = "Growth of " + form.format(a=low, b=high) + " is expected."
+    first, second = engine.extract(text)
+    assert (first.value.value, second.value.value) == (low, high)
+    assert (first.value.range, second.value.range) == ("from", "to")
+    assert first.value.range_id == second.value.range_id
+    assert first.text == str(low)
+
+
+@pytest.mark.parametrize("text,approximation", [("about 5 percent", "about"), ("nearly 5%", "nearly"),
+                                                ("more than 5 pct", "more_than"), ("up to 5%", "at_most")])
+def test_approximators_are_values_not_spans(engine, text, approximation):
+    [fact] = engine.extract(text)
+    assert fact.text.startswith("5") and fact.value.approximation == approximation
+
+
+@pytest.mark.parametrize("text", ["in the 15th percentile", "open 24/7", "see http://x.org/?a=100%25",
+                                  "a small percent of voters", "the % of increase"])
+def test_not_percentages(engine, text):
+    assert engine.extract(text) == []
+
+
+def dev_score(name: str, tmp_path) -> dict:
+    gold = SHARED / "eval" / "dev" / name
+    if not gold.exists():
+        pytest.skip("../shared/eval is not beside the project")
+    out = tmp_path / "pred.jsonl"
+    subprocess.run([sys.executable, "-m", "factx", "extract", str(gold), "-o", str(out)], check=True, cwd=ROOT)
+    scored = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), str(gold), str(out), "--json"],
+                            check=True, capture_output=True, text=True)
+    return json.loads(scored.stdout)
+
+
+def test_recognizers_percent_floor(tmp_path):
+    assert dev_score("recognizers-percent.jsonl", tmp_path)["percent"]["value"][2] >= 0.95
+
+
+def test_seed_percent_exact(tmp_path):
+    assert dev_score("seed.jsonl", tmp_path)["percent"]["value"][2] == 1.0

@@ -1,0 +1,141 @@
+"""Loading rule files: every problem located as file:line rule-id, overrides, macros, triggers."""
+import textwrap
+
+import pytest
+
+from factx import Engine, RuleError
+from factx.rulebook import RuleSource, load_rulebook
+
+
+def write(tmp_path, name, body):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(body))
+    return path
+
+
+def load(*paths):
+    return load_rulebook([RuleSource(p, str(p), i) for i, p in enumerate(paths)])
+
+
+def problems(*paths):
+    with pytest.raises(RuleError) as info:
+        load(*paths)
+    return [str(p) for p in info.value.problems]
+
+
+RULE = """
+[[rule]]
+id = "{id}"
+doc = "d"
+priority = 1
+pattern = '''{pattern}'''
+"""
+
+
+def test_regex_error_names_file_line_and_rule(tmp_path):
+    path = write(tmp_path, "bad.toml", "# header\n" + RULE.format(id="percent.broken", pattern="(unclosed"))
+    [line] = problems(path)
+    assert line.startswith(f"{path}:7 percent.broken: [FX101] regex error")
+
+
+def test_invalid_toml_names_line(tmp_path):
+    path = write(tmp_path, "bad.toml", "a = 1\nb = = 2\n")
+    [line] = problems(path)
+    assert line.startswith(f"{path}:2: [FX100]")
+
+
+def test_undefined_macro_and_cycle(tmp_path):
+    path = write(tmp_path, "m.toml", """
+        [macros]
+        A = '''{B}'''
+        B = '''{A}'''
+        """ + RULE.format(id="percent.x", pattern="{NOPE}"))
+    found = problems(path)
+    assert any("[FX103]" in p and "A -> B -> A" in p for p in found)
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "{NOPE}" in text)
+    assert any(p.startswith(f"{path}:{line} percent.x: [FX102]") and "{NOPE}" in p for p in found)
+
+
+def test_schema_errors_name_the_rule(tmp_path):
+    path = write(tmp_path, "s.toml", """
+        [[rule]]
+        id = "Percent-Bad"
+        doc = "d"
+        pattern = 'x'
+        priority = 1
+        colour = "red"
+        """)
+    found = problems(path)
+    assert all(p.startswith(f"{path}:2 Percent-Bad: [FX106]") for p in found)
+    assert any("colour" in p for p in found) and any("rule.0.id" in p for p in found)
+
+
+def test_duplicate_ids_and_macros_in_one_layer(tmp_path):
+    a = write(tmp_path, "a.toml", "[macros]\nX = 'x'\n" + RULE.format(id="percent.same", pattern="a"))
+    b = write(tmp_path, "b.toml", "[macros]\nX = 'y'\n" + RULE.format(id="percent.same", pattern="b"))
+    found = load_problems_same_layer(tmp_path)
+    assert any("[FX104]" in p and "X is already defined" in p for p in found)
+    assert any("percent.same: [FX105]" in p and str(a) in p for p in found)
+    assert b.exists()
+
+
+def load_problems_same_layer(folder):
+    with pytest.raises(RuleError) as info:
+        load_rulebook([RuleSource(folder, str(folder), 0)])
+    return [str(p) for p in info.value.problems]
+
+
+def test_later_layer_overrides_or_disables(tmp_path):
+    base = write(tmp_path, "base.toml", RULE.format(id="percent.a", pattern="a") + RULE.format(id="percent.b", pattern="b"))
+    over = write(tmp_path, "over.toml", RULE.format(id="percent.a", pattern="z") + """
+        [[rule]]
+        id = "percent.b"
+        doc = "off"
+        priority = 1
+        pattern = 'b'
+        enabled = false
+        """)
+    book = load(base, over)
+    assert [(r.id, r.pattern.pattern, r.file) for r in book.rules] == [("percent.a", "z", str(over))]
+
+
+def test_lists_are_macros_and_lookups(tmp_path):
+    path = write(tmp_path, "l.toml", """
+        [lists.UNIT]
+        "per cent" = "percent"
+        pct = "percent"
+        """ + RULE.format(id="percent.u", pattern=r"\d+ {UNIT}"))
+    book = load(path)
+    [rule] = book.rules
+    assert rule.pattern.fullmatch("5 PER  CENT") and rule.pattern.fullmatch("5 per-cent")
+    assert book.for_type("percent").lookup("UNIT", "Per   Cent") == "percent"
+
+
+def test_trigger_skips_a_file_whose_rules_cannot_match(tmp_path):
+    path = write(tmp_path, "t.toml", "trigger = '''%'''\n" + RULE.format(id="percent.any", pattern=r"\d+"))
+    ruleset = load(path).for_type("percent")
+    assert [m.group() for _, m in ruleset.matches("5 and 6%")] == ["5", "6"]
+    assert list(ruleset.matches("5 and 6")) == []
+
+
+def test_rule_for_a_type_without_plugin(tmp_path):
+    write(tmp_path, "o.toml", RULE.format(id="weather.rain", pattern="rain"))
+    with pytest.raises(RuleError, match=r"weather.rain: \[FX107\]"):
+        Engine(load_entrypoints=False, rules_dirs=[tmp_path])
+
+
+def test_rules_dir_overrides_builtin_rule(tmp_path):
+    write(tmp_path, "mine.toml", """
+        [[rule]]
+        id = "percent.number_unit"
+        doc = "Only the % sign."
+        priority = 10
+        pattern = '''(?<num>\\d+)(?<unit>%)'''
+        """)
+    engine = Engine(load_entrypoints=False, rules_dirs=[tmp_path])
+    assert [f.text for f in engine.extract("15% and 20 percent")] == ["15%"]
+
+
+def test_missing_rules_dir(tmp_path):
+    with pytest.raises(RuleError, match="FX108"):
+        Engine(load_entrypoints=False, rules_dirs=[tmp_path / "nope"])
