@@ -76,7 +76,7 @@ def _progress():
 
 @app.command("extract")
 def extract_cli(
-    paths: Annotated[list[Path], typer.Argument(help="Files, folders, globs, or - for stdin.", allow_dash=True)],
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin.")],
     type_: Annotated[Optional[list[str]], typer.Option("--type", "-t", help="Only this fact type (repeatable).")] = None,
     format_: Annotated[str, typer.Option("--format", "-f", help="jsonl, json, csv or table.")] = "jsonl",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
@@ -95,13 +95,15 @@ def extract_cli(
     except ValueError:
         raise typer.BadParameter(f"{format_!r} is not one of jsonl, json, csv, table", param_hint="--format") from None
     reference = _reference(reference_date)
+    if output is not None and not output.parent.is_dir():
+        raise typer.BadParameter(f"folder {str(output.parent)!r} does not exist", param_hint="--output")
     engine = _engine(plugins_dir, rules_dir, strict)
     types = _check_types(engine, type_)
     failed: set[str] = set()
 
     def documents(progress):
         task = progress.add_task("extract", total=None) if progress else None
-        for item in read_inputs(str(p) for p in paths):
+        for item in read_inputs(paths):
             if isinstance(item, Problem):
                 _err(f"factx: {item}")
                 failed.add(item.where)

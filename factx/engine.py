@@ -167,7 +167,7 @@ class Engine:
             self._call_registering(info, "factx_register_rule_paths", info.rule_paths.append)
             sources += [RuleSource(p, _display(p), layer) for p in info.rule_paths]
         top = len(self.plugins) + 1
-        sources += [RuleSource(d, str(d), top + i) for i, d in enumerate(user_dirs)]
+        sources += [RuleSource(d, str(d), top + i, overrides=True) for i, d in enumerate(user_dirs)]
         book = load_rulebook(sources)
         orphans = [
             Problem("FX107", f'no loaded plugin extracts "{rule.fact_type}"', f"{rule.file}:{rule.line}", rule.id)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import glob
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -30,23 +31,26 @@ def read_inputs(paths: Iterable[str], stdin: BinaryIO | None = None) -> Iterator
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
             for p in found:
-                yield from read_file(p)
+                yield from read_file(p, os.path.join(raw, str(p.relative_to(path))))
         elif path.exists():
-            yield from read_file(path)
+            yield from read_file(path, raw)
         elif glob.has_magic(raw):
             matches = sorted(glob.glob(raw, recursive=True))
             if not matches:
                 yield Problem("FX401", "no file matches this pattern", raw)
             for match in matches:
                 if Path(match).is_file():
-                    yield from read_file(Path(match))
+                    yield from read_file(Path(match), match)
         else:
             yield Problem("FX401", "no such file or folder", raw)
 
 
-def read_file(path: Path) -> Iterator[Document | Problem]:
-    """The documents of one file: one for text and HTML, one per line for JSON Lines."""
-    name = str(path)
+def read_file(path: Path, name: str | None = None) -> Iterator[Document | Problem]:
+    """The documents of one file: one for text and HTML, one per line for JSON Lines.
+
+    `name`, the path as the user gave it, is the `doc_id` of a text document.
+    """
+    name = name or str(path)
     suffix = path.suffix.lower()
     try:
         if suffix in JSONL_SUFFIXES:

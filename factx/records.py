@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, create_model, model_serializer, model_validator
 
 Approximation = Literal["about", "nearly", "more_than", "less_than", "at_least", "at_most"]
 
@@ -15,6 +15,13 @@ class Value(BaseModel):
     """Base of every fact type's value model."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_serializer(mode="wrap")
+    def _own_fields_first(self, handler):
+        # A record reads better with the type's own fields ("amount") before inherited ones ("range").
+        data = handler(self)
+        own = [name for name in type(self).__annotations__ if name in data]
+        return {**{name: data[name] for name in own}, **data}
 
 
 class RangedValue(Value):

@@ -18,9 +18,12 @@ _REF = regex.compile(r"(?<!\\)\{([A-Z][A-Z0-9_]*)\}")
 Build = Callable[["Rule", "regex.Match[str]"], "dict[str, Any] | Iterable[Draft] | None"]
 
 
+_JOINER = regex.compile(r"(?<=\w)[\s\-]+(?=\w)")
+
+
 def normalize_key(text: str) -> str:
-    """The form in which word lists are looked up: case-folded, spaces collapsed."""
-    return " ".join(text.casefold().split())
+    """The form in which word lists are looked up: case-folded, spaces and hyphens between words as one space."""
+    return " ".join(_JOINER.sub(" ", text.casefold()).split())
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -45,11 +48,38 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class RuleSource:
-    """A rule file or folder to load; a later `layer` overrides an earlier one."""
+    """A rule file or folder to load, in `layer` order.
+
+    Names and rule ids must be unique across sources, except that a source
+    that `overrides` (a user's rules folder) replaces what earlier layers define.
+    """
 
     path: Path | Traversable
     display: str
     layer: int
+    overrides: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A file's cheap pre-scan: without a hit its rules are skipped; with
+    `window`, they only run within that many characters of a hit."""
+
+    pattern: regex.Pattern[str]
+    window: int | None = None
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """The stretches of `text` worth matching, merged, in order."""
+        if self.window is None:
+            return [(0, len(text))] if self.pattern.search(text) else []
+        spans: list[tuple[int, int]] = []
+        for hit in self.pattern.finditer(text):
+            start, end = max(0, hit.start() - self.window), min(len(text), hit.end() + self.window)
+            if spans and start <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
+        return spans
 
 
 class RuleSet:
@@ -58,7 +88,7 @@ class RuleSet:
     def __init__(
         self,
         fact_type: str,
-        groups: list[tuple[regex.Pattern[str] | None, tuple[Rule, ...]]],
+        groups: list[tuple[Trigger | None, tuple[Rule, ...]]],
         lists: Mapping[str, Mapping[str, Any]],
     ):
         self.fact_type = fact_type
@@ -74,14 +104,14 @@ class RuleSet:
         return self.lists[list_name][normalize_key(surface)]
 
     def matches(self, text: str) -> Iterator[tuple[Rule, regex.Match[str]]]:
-        """Every non-empty match of every rule, skipping groups whose trigger is absent."""
+        """Every non-empty match of every rule, where its file's trigger allows."""
         for trigger, rules in self.groups:
-            if trigger is not None and trigger.search(text) is None:
-                continue
+            spans = [(0, len(text))] if trigger is None else trigger.spans(text)
             for rule in rules:
-                for m in rule.pattern.finditer(text):
-                    if m.end() > m.start():
-                        yield rule, m
+                for start, end in spans:
+                    for m in rule.pattern.finditer(text, start, end):
+                        if m.end() > m.start():
+                            yield rule, m
 
     def candidates(self, text: str, build: Build) -> Iterator[Candidate]:
         """Turn matches into candidates with `build(rule, match)`.
@@ -105,7 +135,7 @@ class RuleSet:
 class RuleBook:
     """Every loaded rule, by fact type, with the shared macros and word lists."""
 
-    def __init__(self, rules: list[Rule], triggers: dict[str, regex.Pattern[str] | None],
+    def __init__(self, rules: list[Rule], triggers: dict[str, Trigger | None],
                  lists: dict[str, dict[str, Any]], files: list[str]):
         self.rules = rules
         self.lists = lists
@@ -141,13 +171,14 @@ class _Compiler:
 
     def __init__(self) -> None:
         self.definitions: dict[str, tuple[str, str, int, int]] = {}  # name -> pattern, file, line, layer
+        self.override_layers: set[int] = set()
         self.lists: dict[str, dict[str, Any]] = {}
         self.problems: list[Problem] = []
         self._expanded: dict[str, str] = {}
 
     def define(self, name: str, pattern: str, where: str, line: int, layer: int) -> None:
         previous = self.definitions.get(name)
-        if previous and previous[3] == layer:
+        if previous and (previous[3] == layer or layer not in self.override_layers):
             self.problems.append(Problem(
                 "FX104", f"{name} is already defined at {previous[1]}:{previous[2]}", f"{where}:{line}"))
             return
@@ -204,6 +235,8 @@ def load_rulebook(sources: Iterable[RuleSource]) -> RuleBook:
     parsed: list[tuple[ParsedFile, int]] = []
     files: list[str] = []
     for source in sources:
+        if source.overrides:
+            compiler.override_layers.add(source.layer)
         if not (source.path.is_file() or source.path.is_dir()):
             compiler.problems.append(Problem("FX108", "no such rule file or folder", source.display))
             continue
@@ -221,16 +254,16 @@ def load_rulebook(sources: Iterable[RuleSource]) -> RuleBook:
     # Check every macro compiles on its own, so an error points at the macro's line.
     for name, (pattern, where, line, _) in list(compiler.definitions.items()):
         compiler.compile("{" + name + "}", f"{where}:{line}")
-    triggers: dict[str, regex.Pattern[str] | None] = {}
+    triggers: dict[str, Trigger | None] = {}
     by_id: dict[str, tuple[Rule | None, int]] = {}
     for pf, layer in parsed:
-        triggers[pf.path] = (
-            compiler.compile(pf.spec.trigger, f"{pf.path}:{pf.trigger_line}") if pf.spec.trigger else None
-        )
+        if pf.spec.trigger:
+            pattern = compiler.compile(pf.spec.trigger, f"{pf.path}:{pf.trigger_line}")
+            triggers[pf.path] = Trigger(pattern, pf.spec.window) if pattern else None
         for index, spec in enumerate(pf.spec.rule):
             line = pf.rule_line(index)
             previous = by_id.get(spec.id)
-            if previous and previous[1] == layer:
+            if previous and (previous[1] == layer or layer not in compiler.override_layers):
                 first = previous[0]
                 at = f" at {first.file}:{first.line}" if first else ""
                 compiler.problems.append(Problem("FX105", f"rule id defined twice{at}", f"{pf.path}:{line}", spec.id))

@@ -74,6 +74,7 @@ class RuleFileSpec(_Spec):
     """A whole rule file."""
 
     trigger: str | None = None
+    window: int | None = Field(default=None, ge=1)
     macros: dict[str, str] = {}
     lists: dict[str, dict[str, str | int | float | bool]] = {}
     rule: list[RuleSpec] = []

@@ -1,12 +1,12 @@
 """Running rules' own examples and counterexamples against a whole engine."""
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from factx.documents import Document
 from factx.engine import Engine, Result
-from factx.records import values_agree
 from factx.rulebook import Rule
 from factx.rulefile import Counterexample, Example
 
@@ -64,7 +64,7 @@ def _check_example(engine: Engine, rule: Rule, example: Example) -> list[str]:
             problems.append(f"expected {want.match!r}, found {fact.text!r} ({fact.rule})")
         elif fact.rule != rule.id:
             problems.append(f"{fact.text!r} was found by {fact.rule}, not by this rule")
-        elif want.value is not None and not values_agree(want.value, fact.value.model_dump()):
+        elif want.value is not None and not _agrees(want.value, fact.value.model_dump()):
             problems.append(f"{fact.text!r}: expected value {want.value}, found {fact.value.model_dump(exclude_none=True)}")
     return problems
 
@@ -78,6 +78,18 @@ def _check_counterexample(engine: Engine, rule: Rule, counter: Counterexample) -
     return [str(p) for p in result.problems] + [
         f"found {f.text!r} ({f.rule}), but: {counter.why}" for f in facts
     ]
+
+
+def _agrees(expected: dict, actual: dict) -> bool:
+    """Every expected field equal: numbers within 1e-9 relative, everything else exactly."""
+    for key, want in expected.items():
+        got = actual.get(key)
+        if isinstance(want, int | float) and not isinstance(want, bool) and isinstance(got, int | float):
+            if not math.isclose(want, got, rel_tol=1e-9, abs_tol=1e-12):
+                return False
+        elif want != got:
+            return False
+    return True
 
 
 def _span(text: str, part: str) -> tuple[int, int]:

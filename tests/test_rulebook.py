@@ -13,8 +13,8 @@ def write(tmp_path, name, body):
     return path
 
 
-def load(*paths):
-    return load_rulebook([RuleSource(p, str(p), i) for i, p in enumerate(paths)])
+def load(*paths, overrides=False):
+    return load_rulebook([RuleSource(p, str(p), i, overrides=overrides and i > 0) for i, p in enumerate(paths)])
 
 
 def problems(*paths):
@@ -95,8 +95,16 @@ def test_later_layer_overrides_or_disables(tmp_path):
         pattern = 'b'
         enabled = false
         """)
-    book = load(base, over)
+    book = load(base, over, overrides=True)
     assert [(r.id, r.pattern.pattern, r.file) for r in book.rules] == [("percent.a", "z", str(over))]
+
+
+def test_plugins_cannot_silently_redefine_each_others_names(tmp_path):
+    first = write(tmp_path, "first.toml", "[lists.UNIT]\npct = 1\n" + RULE.format(id="percent.a", pattern="a"))
+    second = write(tmp_path, "second.toml", "[lists.UNIT]\npct = 2\n" + RULE.format(id="percent.a", pattern="b"))
+    found = problems(first, second)
+    assert any(p.startswith(f"{second}:") and "[FX104]" in p for p in found)
+    assert any("percent.a: [FX105]" in p for p in found)
 
 
 def test_lists_are_macros_and_lookups(tmp_path):
