@@ -229,8 +229,6 @@ class Engine:
         result.facts.sort(key=lambda f: (f.start, f.end, f.type))
         if self.strict and result.problems:
             raise PluginError(result.problems)
-        for problem in result.problems:
-            log.warning("%s", problem)
         return result
 
     def _emit(self, doc: Document, decision: Decision, result: Result) -> None:
@@ -266,7 +264,10 @@ class Engine:
                 types: Iterable[str] | None = None) -> list[Fact]:
         """The facts in one text. Problems are logged to the `factx` logger (raised if strict)."""
         ref = date.fromisoformat(reference_date) if isinstance(reference_date, str) and reference_date not in ("auto", "none") else reference_date
-        return self.process(Document(doc_id, text), types=types, reference_date=ref).facts
+        result = self.process(Document(doc_id, text), types=types, reference_date=ref)
+        for problem in result.problems:
+            log.warning("%s", problem)
+        return result.facts
 
     def extract_many(self, documents: Iterable[DocumentLike], *, workers: int = 1,
                      types: Iterable[str] | None = None, reference_date: Reference = "auto") -> Iterator[Result]:

@@ -44,8 +44,11 @@ def _build(rules: RuleSet, m: regex.Match[str]) -> Any:
     approx = rules.lookup("APPROX", g["approx"]) if g.get("approx") else None
     if "high" not in g:
         return _value(rules, g.get("sign"), g["num"], unit, approx)
-    # The first bound takes its own unit where written, else the second's.
+    # The first bound takes its own unit where written, else the second's;
+    # two different units ("1.2 percentage points to 4 pct") are a change, not a range.
     low_unit = rules.lookup("PERCENT_UNIT", g["unit1"]) if g["unit1"] else unit
+    if low_unit != unit:
+        return None
     return range_drafts(
         m,
         _value(rules, g["sign"], g["num"], low_unit, approx),

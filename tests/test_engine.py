@@ -4,6 +4,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from factx import Candidate, Document, Draft, Engine, FactType, PluginError, Value, hookimpl
 from factx.overlaps import resolve
@@ -64,12 +66,13 @@ def test_overlap_across_plugins():
 
 def test_plugin_that_raises_is_reported_and_others_still_emit(caplog):
     engine = Engine(plugins=[Words("bad", raises=RuntimeError("boom"))], load_entrypoints=False)
-    with caplog.at_level(logging.WARNING, logger="factx"):
-        result = engine.process(Document("doc-7", "rates rose 15 percent"))
+    result = engine.process(Document("doc-7", "rates rose 15 percent"))
     assert [f.text for f in result.facts] == ["15 percent"]
     [problem] = result.problems
     assert problem.code == "FX301" and problem.where == "doc-7"
     assert "bad" in problem.message and "boom" in problem.message
+    with caplog.at_level(logging.WARNING, logger="factx"):  # extract() has no result to carry problems
+        assert [f.text for f in engine.extract("up 15 percent")] == ["15 percent"]
     assert "boom" in caplog.text
 
 
@@ -208,3 +211,16 @@ def test_schema_of_all_types(engine):
     assert {"$ref": "#/$defs/PercentFact"} in schema["oneOf"]
     value = schema["$defs"]["PercentValue"]["properties"]
     assert value["unit"]["enum"] == ["percent", "percentage_point", "basis_point"]
+
+
+@given(st.lists(st.sampled_from(["rose", "15%", "about", "3.5 pct", "10-15%", "https://x.io/a?b=5%25",
+                                 "between 2 and 3 percent", "minus", "two", "percent", "of", "50 bps", "\n"]),
+                max_size=12))
+def test_explain_agrees_with_extract(engine, words):
+    text = " ".join(words)
+    explained = engine.explain(text)
+    won = [(x.start, x.end, d.candidate.rule_id) for d in explained.decisions if d.won for x in d.candidate.drafts]
+    facts = [(f.start, f.end, f.rule) for f in engine.extract(text)]
+    assert sorted(won) == facts
+    lost = [d for d in explained.decisions if not d.won]
+    assert all(d.beaten_by.start < d.candidate.end and d.candidate.start < d.beaten_by.end for d in lost)
