@@ -2,7 +2,7 @@
 from factx.candidates import Candidate, Draft
 from factx.documents import Document
 from factx.engine import Engine, Result
-from factx.errors import ExitCode, FactxError, PluginError, Problem, RuleError
+from factx.errors import ExitCode, FactxError, PluginError, Problem, RuleError, SettingsError
 from factx.hookspecs import hookimpl
 from factx.records import Fact, FactType, RangedValue, Value
 from factx.rulebook import Rule, RuleSet
@@ -11,5 +11,5 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Candidate", "Document", "Draft", "Engine", "ExitCode", "Fact", "FactType", "FactxError", "PluginError",
-    "Problem", "RangedValue", "Result", "Rule", "RuleError", "RuleSet", "Value", "hookimpl", "__version__",
+    "Problem", "RangedValue", "Result", "Rule", "RuleError", "RuleSet", "SettingsError", "Value", "hookimpl", "__version__",
 ]

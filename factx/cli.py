@@ -35,11 +35,24 @@ def _fail(error: FactxError) -> typer.Exit:
     return typer.Exit(int(error.exit_code))
 
 
-def _engine(plugins_dirs: list[Path] | None = None, rules_dirs: list[Path] | None = None, strict: bool = False):
+DateOrder = Annotated[Optional[str], typer.Option(help="Order of numeric dates: mdy (default) or dmy.")]
+Prefer = Annotated[Optional[str], typer.Option(help="Resolve an ambiguous relative date to the past or the future.")]
+ConvertTo = Annotated[Optional[str], typer.Option(help="Also give each amount of money in this currency (ISO 4217).")]
+Rates = Annotated[Optional[Path], typer.Option(help="Exchange rates for --convert-to (TOML); never fetched.")]
+
+
+def _settings(**given) -> dict:
+    """Plugin settings from the options the user gave."""
+    return {key: str(value) for key, value in given.items() if value is not None}
+
+
+def _engine(plugins_dirs: list[Path] | None = None, rules_dirs: list[Path] | None = None, strict: bool = False,
+            settings: dict | None = None):
     from factx.engine import Engine
 
     try:
-        return Engine(plugins_dirs=plugins_dirs or (), rules_dirs=rules_dirs or (), strict=strict)
+        return Engine(plugins_dirs=plugins_dirs or (), rules_dirs=rules_dirs or (), strict=strict,
+                      settings=settings)
     except FactxError as e:
         raise _fail(e) from None
 
@@ -85,6 +98,10 @@ def extract_cli(
     rules_dir: RulesDir = [],
     workers: Annotated[int, typer.Option(min=1, help="Processes to extract with.")] = 1,
     strict: Annotated[bool, typer.Option(help="Fail on an invalid fact or a plugin error.")] = False,
+    date_order: DateOrder = None,
+    prefer: Prefer = None,
+    convert_to: ConvertTo = None,
+    rates: Rates = None,
 ) -> None:
     """Extract facts from documents and write one record per fact."""
     from factx.inputs import read_inputs
@@ -97,7 +114,8 @@ def extract_cli(
     reference = _reference(reference_date)
     if output is not None and not output.parent.is_dir():
         raise typer.BadParameter(f"folder {str(output.parent)!r} does not exist", param_hint="--output")
-    engine = _engine(plugins_dir, rules_dir, strict)
+    settings = _settings(date_order=date_order, prefer=prefer, convert_to=convert_to, rates=rates)
+    engine = _engine(plugins_dir, rules_dir, strict, settings)
     types = _check_types(engine, type_)
     failed: set[str] = set()
 
@@ -173,9 +191,11 @@ def explain_cli(
     plugins_dir: PluginsDir = [],
     rules_dir: RulesDir = [],
     format_: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    date_order: DateOrder = None,
+    prefer: Prefer = None,
 ) -> None:
     """Show every candidate in TEXT: which rule found it, which won, and what beat the others."""
-    engine = _engine(plugins_dir, rules_dir)
+    engine = _engine(plugins_dir, rules_dir, settings=_settings(date_order=date_order, prefer=prefer))
     result = engine.explain(text, reference_date=_reference(reference_date))
     rows = []
     for d in result.decisions:

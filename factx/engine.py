@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 
 import pluggy
@@ -15,7 +16,7 @@ from pydantic import ValidationError
 from factx import datelines, hookspecs
 from factx.candidates import Candidate
 from factx.documents import Document
-from factx.errors import PluginError, Problem, RuleError
+from factx.errors import PluginError, Problem, RuleError, SettingsError
 from factx.loading import (
     PluginInfo,
     builtin_plugins,
@@ -54,6 +55,8 @@ class Engine:
     :param plugins_dirs: folders whose `*.py` files are plugins.
     :param rules_dirs: rule files or folders loaded last, overriding rules with the same id.
     :param strict: raise on a plugin error or an invalid fact instead of reporting and dropping it.
+    :param settings: options for plugins, e.g. ``date_order``, ``prefer``, ``convert_to``, ``rates``
+        (see each plugin); each plugin reads them once in ``factx_configure``.
 
     Built once, an engine holds no per-document state and is safe to share between threads.
     """
@@ -67,8 +70,10 @@ class Engine:
         plugins_dirs: Iterable[str | Path] = (),
         rules_dirs: Iterable[str | Path] = (),
         strict: bool = False,
+        settings: Mapping[str, Any] | None = None,
     ):
         self.strict = strict
+        self.settings = MappingProxyType(dict(settings or {}))
         self.pm = pluggy.PluginManager("factx")
         self.pm.add_hookspecs(hookspecs)
         self.plugins: dict[str, PluginInfo] = {}
@@ -81,13 +86,14 @@ class Engine:
         self.fact_types: dict[str, FactType] = {}
         self._collect_fact_types()
         self.rulebook = self._load_rules([Path(d) for d in rules_dirs])
-        self._extractors: list[tuple[PluginInfo, Any, RuleSet]] = []
+        self._extractors: list[tuple[PluginInfo, Any, dict[str, Any]]] = []
         for info in self.plugins.values():
             impl = self._impl(info.name, "factx_extract")
             if impl is not None and info.fact_type is not None:
                 ruleset = self.rulebook.for_type(info.fact_type.name)
                 info.rule_count = len(ruleset)
-                self._extractors.append((info, impl, ruleset))
+                args = {"rules": ruleset, "config": self._configure(info)}
+                self._extractors.append((info, impl, args))
 
     # -- building -------------------------------------------------------------
 
@@ -139,6 +145,17 @@ class Engine:
             raise
         except Exception as e:
             raise PluginError(Problem("FX202", f'plugin "{info.name}" ({info.origin}) failed in {hook}: {type(e).__name__}: {e}')) from e
+
+    def _configure(self, info: PluginInfo) -> Any:
+        impl = self._impl(info.name, "factx_configure")
+        if impl is None:
+            return None
+        try:
+            return impl.function(self.settings)
+        except ValueError as e:
+            raise SettingsError(Problem("FX206", f'plugin "{info.name}": {e}')) from e
+        except Exception as e:
+            raise PluginError(Problem("FX202", f'plugin "{info.name}" ({info.origin}) failed in factx_configure: {type(e).__name__}: {e}')) from e
 
     def _collect_fact_types(self) -> None:
         for info in self.plugins.values():
@@ -213,11 +230,11 @@ class Engine:
         wanted = set(types) if types is not None else None
         result = Result(doc.id)
         pool: list[tuple[str, Candidate]] = []
-        for info, impl, ruleset in self._extractors:
+        for info, impl, args in self._extractors:
             if wanted is not None and info.fact_type.name not in wanted:
                 continue
             try:
-                found = impl.function(*[{"document": doc, "rules": ruleset}[a] for a in impl.argnames])
+                found = impl.function(*[doc if a == "document" else args[a] for a in impl.argnames])
                 pool.extend((info.name, c) for c in (found or ()))
             except Exception as e:
                 result.problems.append(Problem(

@@ -31,6 +31,7 @@ CODES = {
     "FX203": "plugin declares an invalid fact type",
     "FX204": "plugin implements an unknown hook",
     "FX205": "two plugins declare the same fact type",
+    "FX206": "a setting is invalid",
     "FX301": "plugin raised while extracting",
     "FX302": "fact failed validation",
     "FX401": "no such file or folder",
@@ -79,3 +80,9 @@ class PluginError(FactxError):
     """A plugin failed to load, or misbehaved under `strict`."""
 
     exit_code = ExitCode.BAD_RULES_OR_PLUGIN
+
+
+class SettingsError(FactxError):
+    """A plugin rejected a setting (a bad option value or rates file): a usage error."""
+
+    exit_code = ExitCode.USAGE

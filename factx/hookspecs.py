@@ -11,11 +11,11 @@ A plugin extracts one fact type: it declares it with
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -60,7 +60,23 @@ def factx_register_rule_paths(register: Callable[[Path | Traversable], None]) ->
 
 
 @hookspec
-def factx_extract(document: Document, rules: RuleSet) -> Iterable[Candidate] | None:
+def factx_configure(settings: Mapping[str, Any]) -> Any:
+    """Read the engine's settings once, when the engine is built.
+
+    Settings come from ``Engine(settings=...)`` or the command line
+    (``--date-order``, ``--prefer``, ``--convert-to``, ``--rates``); each
+    plugin reads the keys it knows and ignores the rest. Whatever this
+    returns is passed back to this plugin's ``factx_extract`` as ``config``
+    (so two engines with different settings can share a plugin module).
+    Raise ``ValueError`` with a one-line message for an invalid setting: the
+    run stops with a usage error naming the plugin. ``None`` means no config.
+
+    :param settings: a read-only mapping of setting names to values.
+    """
+
+
+@hookspec
+def factx_extract(document: Document, rules: RuleSet, config: Any) -> Iterable[Candidate] | None:
     """Find the candidate facts of this plugin's fact type in a document.
 
     Called once per document for each plugin with a fact type. Return (or
@@ -74,6 +90,7 @@ def factx_extract(document: Document, rules: RuleSet) -> Iterable[Candidate] | N
     :param document: the document, with its ``reference_date`` (or None).
     :param rules: the compiled rules whose ids start with this plugin's
         fact type, and the shared word lists (``rules.lookup``).
+    :param config: what this plugin's ``factx_configure`` returned, or None.
     """
 
 

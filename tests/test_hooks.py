@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from pydantic import Field
 
-from factx import Candidate, Document, Engine, FactType, PluginError, Value, hookimpl, hookspecs
+from factx import Candidate, Document, Draft, Engine, FactType, PluginError, SettingsError, Value, hookimpl, hookspecs
 
 
 class ColorValue(Value):
@@ -85,6 +85,34 @@ def test_hook_factx_register_rule_paths(tmp_path):
     facts = engine.extract("Green and red, not Fred.")
     colors = [(f.text, f.value.name, f.rule, f.rule_file) for f in facts if f.type == "color"]
     assert colors == [("Green", "green", "color.word", str(path)), ("red", "red", "color.word", str(path))]
+
+
+def test_hook_factx_configure():
+    class Scaled:
+        name = "scaled"
+
+        @hookimpl
+        def factx_register_fact_types(self, register):
+            register(FactType("scaled", ColorValue, "1"))
+
+        @hookimpl
+        def factx_configure(self, settings):
+            if settings.get("case") not in (None, "upper", "lower"):
+                raise ValueError(f"case must be upper or lower, not {settings['case']!r}")
+            return settings.get("case", "lower")
+
+        @hookimpl
+        def factx_extract(self, document, config):
+            word = getattr(document.text, config)()
+            return [Candidate(0, len(word), "scaled.all", (Draft(0, len(word), {"name": word}),))]
+
+    def names(**settings):
+        engine = Engine(plugins=[Scaled()], builtins=False, load_entrypoints=False, settings=settings)
+        return [f.value.name for f in engine.extract("Blue")]
+
+    assert names() == ["blue"] and names(case="upper") == ["BLUE"]
+    with pytest.raises(SettingsError, match=r'FX206.*"scaled": case must be'):
+        names(case="title")
 
 
 def test_hook_factx_extract():
