@@ -123,16 +123,17 @@ def currencies() -> Currencies:
         base = regex.sub(r"\s*\(.*\)", "", english.currencies.get(code, ""))
         if not base:
             continue
-        *qualifier, last = base.split()
-        lemma[code] = _plain(last)
-        if qualifier:
-            key = " ".join(qualifier).casefold()
-            qualifiers[key] = " ".join(filter(None, [qualifiers.get(key), code]))
-        for count in (1, 2):
-            name = get_currency_name(code, count, "en")
-            if "(" not in name and name.casefold() != code.casefold():
-                for form in {name.split()[-1].casefold(), _plain(name.split()[-1])}:
-                    words.setdefault(form, lemma[code])
+        lemma[code] = _plain(base.split()[-1])
+        for name in {base, get_currency_name(code, 1, "en"), get_currency_name(code, 2, "en")}:
+            if "(" in name or name.casefold() == code.casefold():
+                continue
+            *qualifier, last = name.split()
+            if qualifier:
+                key = " ".join(qualifier).casefold()
+                if code not in qualifiers.get(key, "").split():
+                    qualifiers[key] = " ".join(filter(None, [qualifiers.get(key), code]))
+            for form in {last.casefold(), _plain(last)}:
+                words.setdefault(form, lemma[code])
     current = frozenset(code for code in codes if tender_now[code])
     qualifiers = {key: " ".join(sorted(value.split(), key=lambda c: c not in current)) for key, value in qualifiers.items()}
     symbols = _symbols(codes, current, lemma, english, Locale("root"))
