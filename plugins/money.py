@@ -490,7 +490,8 @@ class Context:
                            **{k: v.split() for k, v in lists["MONEY_QUALIFIER"].items()}}
         cues = {**self.qualifiers, **{k: v.split() for k, v in lists["MONEY_CUE"].items()}}
         self.cues = cues
-        self.cue_pattern = regex.compile(r"(?i)(?<![\w.])(?:" + list_pattern(cues) + r")(?!\w)")
+        # Cues are names, written with a capital: checking for one first spares trying the list at every letter.
+        self.cue_pattern = regex.compile(r"(?<![\w.])(?=\p{Lu})(?i:" + list_pattern(cues) + r")(?!\w)")
         approx = {**lists["APPROX"], **lists["MONEY_APPROX"]}
         self.approx = approx
         self.approx_pattern = regex.compile(r"(?i)(?<!\w)(?:" + list_pattern(approx) + r")\s{1,3}$")
