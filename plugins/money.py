@@ -78,7 +78,7 @@ class MoneyValue(RangedValue):
 class Currencies:
     """CLDR's currencies as the plugin uses them.
 
-    `lemma` is the last word of a currency's English name, accents and case
+    `codes` are the currencies CLDR names and factx/units.txt defines; `lemma` is the last word of a currency's English name, accents and case
     removed ("dollar" for CAD), `words` maps each form of it ("dollars") to
     the lemma, `qualifiers` the words before it ("canadian") to codes;
     `current` holds the codes legal tender today.
@@ -116,8 +116,8 @@ def currencies() -> Currencies:
         for code, _start, end, tender in entries:
             if tender:
                 tender_now[code] = tender_now.get(code, False) or end is None
-    codes = frozenset(tender_now) & _pint_codes()
     english = Locale("en")
+    codes = frozenset(english.currencies) & _pint_codes()
     lemma, qualifiers, words = {}, {}, {}
     for code in sorted(codes):
         base = regex.sub(r"\s*\(.*\)", "", english.currencies.get(code, ""))
@@ -134,7 +134,7 @@ def currencies() -> Currencies:
                     qualifiers[key] = " ".join(filter(None, [qualifiers.get(key), code]))
             for form in {last.casefold(), _plain(last)}:
                 words.setdefault(form, lemma[code])
-    current = frozenset(code for code in codes if tender_now[code])
+    current = frozenset(code for code in codes if tender_now.get(code))
     qualifiers = {key: " ".join(sorted(value.split(), key=lambda c: c not in current)) for key, value in qualifiers.items()}
     symbols = _symbols(codes, current, lemma, english, Locale("root"))
     return Currencies(codes, current, lemma, symbols, qualifiers, words)
@@ -490,8 +490,10 @@ class Context:
                            **{k: v.split() for k, v in lists["MONEY_QUALIFIER"].items()}}
         cues = {**self.qualifiers, **{k: v.split() for k, v in lists["MONEY_CUE"].items()}}
         self.cues = cues
-        # Cues are names, written with a capital: checking for one first spares trying the list at every letter.
-        self.cue_pattern = regex.compile(r"(?<![\w.])(?=\p{Lu})(?i:" + list_pattern(cues) + r")(?!\w)")
+        # Qualifiers are names, written with a capital: checking for one first spares trying
+        # the long list at every letter. The few cue words ("yuan") count in any case.
+        self.cue_pattern = regex.compile(r"(?<![\w.])(?:(?=\p{Lu})(?i:" + list_pattern(self.qualifiers)
+                                         + r")|(?i:" + list_pattern(lists["MONEY_CUE"]) + r"))(?!\w)")
         approx = {**lists["APPROX"], **lists["MONEY_APPROX"]}
         self.approx = approx
         self.approx_pattern = regex.compile(r"(?i)(?<!\w)(?:" + list_pattern(approx) + r")\s{1,3}$")

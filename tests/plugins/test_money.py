@@ -223,3 +223,8 @@ def test_recognizers_money_floor(tmp_path):
 
 def test_seed_money_exact(tmp_path):
     assert dev_score("seed.jsonl", tmp_path)["money"]["value"][2] == 1.0
+
+
+def test_yen_sign_beside_yuan_is_the_yuan(engine):
+    [fact] = engine.extract("Prices of ¥5,000, or about 700 yuan at home,", types=["money"])[:1]
+    assert (fact.text, fact.value.currency) == ("¥5,000", "CNY")
