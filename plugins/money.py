@@ -63,12 +63,20 @@ class Converted(Value):
 class MoneyValue(RangedValue):
     """An amount of money in the main unit of its currency."""
 
-    amount: float = Field(description="In the currency's main unit: '34 cents' is 0.34.")
+    amount: int | float = Field(description="In the currency's main unit: '34 cents' is 0.34.")
     currency: str | None = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, or null where unknown.")
     currency_inferred: bool = Field(
         default=False, description="True when the text leaves the currency open ('$', 'dollars') and it was inferred.")
     per: str | None = Field(default=None, description="What the amount is per: 'share' in '$2.5 a share'.")
     converted: Converted | None = Field(default=None, description="The amount in the currency asked for, if any.")
+
+
+_FIELD_ORDER = {name: i for i, name in enumerate(MoneyValue.model_fields)}
+
+
+def _number(value: Decimal) -> int | float:
+    """A whole amount as an int (350000000000, not 3.5e11), any other as a float."""
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 # -- currency data ---------------------------------------------------------------------------------
@@ -574,7 +582,7 @@ def _finish(text: str, draft: Draft, rules: RuleSet, config: MoneyConfig | None)
     value = draft.value
     amount: Decimal = value.pop("_amount")
     value.pop("_scaled", None)
-    value["amount"] = float(amount)
+    value["amount"] = _number(amount)
     value.setdefault("currency_inferred", False)
     ctx = Context.of(rules)
     start = value.get("range_id", draft.start)  # a range's approximator stands before its first bound
@@ -583,4 +591,5 @@ def _finish(text: str, draft: Draft, rules: RuleSet, config: MoneyConfig | None)
     if config and config.convert_to and value.get("currency") in config.factors:
         value["converted"] = {"amount": float(amount * config.factors[value["currency"]]),
                               "currency": config.convert_to, "rates_date": config.rates_date}
+    draft.value = dict(sorted(value.items(), key=lambda item: _FIELD_ORDER[item[0]]))
 
