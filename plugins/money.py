@@ -30,7 +30,8 @@ import json
 import threading
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+import weakref
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -86,10 +87,11 @@ def _number(value: Decimal) -> int | float:
 class Currencies:
     """CLDR's currencies as the plugin uses them.
 
-    `codes` are the currencies CLDR names and factx/units.txt defines; `lemma` is the last word of a currency's English name, accents and case
-    removed ("dollar" for CAD), `words` maps each form of it ("dollars") to
-    the lemma, `qualifiers` the words before it ("canadian") to codes;
-    `current` holds the codes legal tender today.
+    `codes` are the currencies CLDR names and factx/units.txt defines;
+    `current` those legal tender today. `lemma` is the last word of a
+    currency's English name, accents and case removed ("dollar" for CAD);
+    `words` maps each form of it ("dollars") to the lemma, and `qualifiers`
+    the words before it ("canadian") to codes.
     """
 
     codes: frozenset[str]
@@ -268,7 +270,8 @@ def read_rates(path: Path) -> tuple[date, str, dict[str, Decimal]]:
         raise ValueError(f"{path}: not valid TOML: {e}") from None
 
     def fail(key: str, message: str):
-        line = next((n for n, row in enumerate(text.splitlines(), 1) if regex.match(rf"\s*{key}\s*=", row)), 0)
+        key_pattern = regex.compile(rf"\s*{regex.escape(key)}\s*=")
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if key_pattern.match(row)), 0)
         raise ValueError(f"{path}:{line}: {message}" if line else f"{path}: {message}")
 
     codes = currencies().codes
@@ -486,11 +489,11 @@ def _range(rules: RuleSet, m: regex.Match[str]) -> tuple[Draft, Draft] | None:
 class Context:
     """What the plugin derives once from a rule set's word lists."""
 
-    _cache: dict[int, Context] = {}
+    _cache: weakref.WeakKeyDictionary[RuleSet, Context] = weakref.WeakKeyDictionary()
     _lock = threading.Lock()
 
     def __init__(self, rules: RuleSet):
-        self.rules = rules
+        self.rules = weakref.proxy(rules)  # the cache holds rule sets weakly
         self.data = currencies()
         lists = rules.lists
         self._members: dict[str, frozenset[str]] = {}
@@ -509,11 +512,11 @@ class Context:
 
     @classmethod
     def of(cls, rules: RuleSet) -> Context:
-        key = id(rules)
+        """The context of `rules`, built on first use (engines share none: each has its own rule set)."""
         with cls._lock:
-            ctx = cls._cache.get(key)
-            if ctx is None or ctx.rules is not rules:
-                ctx = cls._cache[key] = cls(rules)
+            ctx = cls._cache.get(rules)
+            if ctx is None:
+                ctx = cls._cache[rules] = cls(rules)
         return ctx
 
     def members(self, family: str) -> frozenset[str]:
