@@ -441,12 +441,16 @@ def _named(rules: RuleSet, family: str, qualifier: str | None = None, factor: De
     ctx = Context.of(rules)
     members = ctx.members(family)
     if qualifier is not None:
-        for code in ctx.qualifier_codes(qualifier):
-            if code in members:
-                return Marker(code, factor=factor)
+        codes = ctx.qualifier_codes(qualifier)
+        fitting = [code for code in codes if code in members] or codes[:1]  # "Malaysian dlrs" were ringgit
+        if fitting:
+            return Marker(fitting[0], factor=factor)
     if len(members) == 1:
         return Marker(next(iter(members)), factor=factor)
     return Marker(family=family, factor=factor)
+
+
+_YEAR = regex.compile(r"(?:19|20)\d\d")
 
 
 def _range(rules: RuleSet, m: regex.Match[str]) -> tuple[Draft, Draft] | None:
@@ -465,6 +469,11 @@ def _range(rules: RuleSet, m: regex.Match[str]) -> tuple[Draft, Draft] | None:
     low_currency = {k: v for k, v in low.items() if k in ("currency", "_family")}
     if not any(low_currency.values()) and "_family" not in high and not high.get("currency"):
         return None
+    if not any(low_currency.values()) and _YEAR.fullmatch(_span_text(m, "num", 0, m.end("low"))):
+        return None  # "the deficit for 1988 to 108 billion dlrs"
+    low_start = min([m.start("low"), *(start for start, _ in m.spans("pre") if start < m.end("low"))])
+    if Context.of(rules).change_pattern.search(m.string, max(0, low_start - 30), low_start):
+        return None  # "fell 1.31 billion dlrs to 75.39 billion": a change and a level
     high_currency = {k: v for k, v in high.items() if k in ("currency", "_family")}
     if not low_currency.get("currency") and not low_currency.get("_family"):
         low.update(high_currency)
@@ -477,7 +486,6 @@ def _range(rules: RuleSet, m: regex.Match[str]) -> tuple[Draft, Draft] | None:
         return None  # two currencies: a conversion or a change, not a range
     if m.groupdict().get("per"):
         low["per"] = high["per"] = rules.lookup("MONEY_PER", m.group("per"))
-    low_start = min([m.start("low"), *(start for start, _ in m.spans("pre") if start < m.end("low"))])
     rid = low_start
     return (Draft(low_start, m.end("low"), {**low, "range": "from", "range_id": rid}),
             Draft(m.start("high"), m.end(), {**high, "range": "to", "range_id": rid}))
@@ -508,6 +516,7 @@ class Context:
         approx = {**lists["APPROX"], **lists["MONEY_APPROX"]}
         self.approx = approx
         self.approx_pattern = regex.compile(r"(?i)(?<!\w)(?:" + list_pattern(approx) + r")\s{1,3}$")
+        self.change_pattern = regex.compile(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_CHANGE"]) + r")(?:\s+by)?\s+$")
         self.dateline = regex.compile(r"(?m)^\W{0,3}(?<place>[A-Z][A-Za-z.]*(?:[ \-][A-Z][A-Za-z.]*){0,2})\s*(?:,|\(|-)")
 
     @classmethod

@@ -228,3 +228,22 @@ def test_seed_money_exact(tmp_path):
 def test_yen_sign_beside_yuan_is_the_yuan(engine):
     [fact] = engine.extract("Prices of ¥5,000, or about 700 yuan at home,", types=["money"])[:1]
     assert (fact.text, fact.value.currency) == ("¥5,000", "CNY")
+
+
+@pytest.mark.parametrize("text,found", [
+    ("deposits fell 1.31 billion dlrs to 75.39 billion dlrs", [("1.31 billion dlrs", None), ("75.39 billion dlrs", None)]),
+    ("costs rose by $5 million to $12 million", [("$5 million", None), ("$12 million", None)]),
+    ("it will cost $5 million to $12 million", [("$5 million", "from"), ("$12 million", "to")]),
+])
+def test_a_change_and_a_level_are_not_a_range(engine, text, found):
+    assert [(f.text, f.value.range) for f in engine.extract(text, types=["money"])] == found
+
+
+def test_cents_after_a_large_amount_are_their_own_figure(engine):
+    facts = engine.extract("net was 918,000 dlrs 38 cts in 1986", types=["money"])
+    assert [(f.text, f.value.amount) for f in facts] == [("918,000 dlrs", 918000), ("38 cts", 0.38)]
+
+
+def test_a_country_outside_the_family_still_names_the_currency(engine):
+    [fact] = engine.extract("debt totals 49 billion Malaysian dlrs", types=["money"])
+    assert (fact.value.currency, fact.value.currency_inferred) == ("MYR", False)
