@@ -5,9 +5,10 @@ process and handed to the rule loader as generated word lists (see
 `cldr_lists`); `rules/money.toml` adds how news writes money ("15 mln dlrs",
 "stg", "C$", "Rs 500 crore") and the rules. A currency word or sign that
 several currencies share ("$", "dollars", "¥", "francs") is resolved from the
-document: a qualifier nearby ("Canadian"), the same word with its country
-earlier in the document, the dateline, else the family's default (USD for
-"$"); the value then says `currency_inferred: true`.
+document: a qualifier nearby ("Canadian"), for a word the same word with its
+country earlier in the document ("Canadian dlrs ... dlrs"), the dateline,
+else the family's default (USD for "$"); the value then says
+`currency_inferred: true`.
 
 With the settings ``convert_to`` (an ISO code) and ``rates`` (a file),
 every value whose currency has a rate also carries ``converted``. The rates
@@ -341,6 +342,7 @@ class Marker:
     code: str | None = None
     family: str | None = None
     factor: Decimal = Decimal(1)
+    sign: bool = False  # "$" rather than "dollars"
 
 
 def _span_text(m: regex.Match[str], name: str, lo: int, hi: int) -> str | None:
@@ -396,7 +398,7 @@ def _bound(rules: RuleSet, m: regex.Match[str], lo: int, hi: int, scale_from: De
     amount = parse_number(part("num"), rules.lists) * scale * marker.factor
     value: dict[str, Any] = {"_amount": amount, "_scaled": scale_word is not None}
     if marker.family is not None:
-        value["_family"] = marker.family
+        value["_family"] = (marker.family, marker.sign)
     else:
         value["currency"] = marker.code
     return value
@@ -417,7 +419,7 @@ def _marker(rules: RuleSet, part) -> Marker | None:
         return Marker()  # a bound that takes its currency from the other bound
     key = normalize_key(text)
     if key in rules.lists["MONEY_SIGN_GENERIC"]:
-        return _named(rules, rules.lists["MONEY_SIGN_GENERIC"][key])
+        return _named(rules, rules.lists["MONEY_SIGN_GENERIC"][key], sign=True)
     for table in ("MONEY_SYMBOL", "MONEY_CLDR_SYMBOL", "MONEY_CODE_ANYCASE", "MONEY_RESTRICTED_UNIT"):
         if key in rules.lists[table]:
             found = rules.lists[table][key]
@@ -434,8 +436,9 @@ def _marker(rules: RuleSet, part) -> Marker | None:
     return Marker(rules.lists["MONEY_ISO_CODE"][code], factor=factor or Decimal(1))
 
 
-def _named(rules: RuleSet, family: str, qualifier: str | None = None, factor: Decimal = Decimal(1)) -> Marker:
-    """A currency word with an optional qualifier: an ISO code, a family of one, or a family left open."""
+def _named(rules: RuleSet, family: str, qualifier: str | None = None, factor: Decimal = Decimal(1),
+           sign: bool = False) -> Marker:
+    """A currency word or sign with an optional qualifier: an ISO code, a family of one, or a family left open."""
     if len(family) == 3 and family.isupper():
         return Marker(family, factor=factor)
     ctx = Context.of(rules)
@@ -447,7 +450,7 @@ def _named(rules: RuleSet, family: str, qualifier: str | None = None, factor: De
             return Marker(fitting[0], factor=factor)
     if len(members) == 1:
         return Marker(next(iter(members)), factor=factor)
-    return Marker(family=family, factor=factor)
+    return Marker(family=family, factor=factor, sign=sign)
 
 
 _YEAR = regex.compile(r"(?:19|20)\d\d")
@@ -551,12 +554,14 @@ def _resolve_families(text: str, drafts: list[Draft], ctx: Context) -> None:
     explicit: list[tuple[int, str]] = [(d.start, d.value["currency"]) for d in drafts if d.value.get("currency")]
     dateline = _dateline_codes(text, ctx)
     for draft in drafts:
-        family = draft.value.pop("_family", None)
+        family, sign = draft.value.pop("_family", (None, False))
         if family is None:
             continue
         members = ctx.members(family)
-        code = (_cue(text, draft, members, ctx)
-                or next((c for start, c in reversed(explicit) if start < draft.start and c in members), None)
+        # "446 mln Canadian dlrs ... 16.2 mln dlrs": the words carry on; but "S$1.2 million ...
+        # $1.4 billion" is how wire copy sets a local dollar apart from the US one.
+        earlier = None if sign else next((c for start, c in reversed(explicit) if start < draft.start and c in members), None)
+        code = (_cue(text, draft, members, ctx) or earlier
                 or next((c for c in dateline if c in members), None)
                 or ctx.default(family))
         draft.value["currency"] = code

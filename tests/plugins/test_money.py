@@ -247,3 +247,10 @@ def test_cents_after_a_large_amount_are_their_own_figure(engine):
 def test_a_country_outside_the_family_still_names_the_currency(engine):
     [fact] = engine.extract("debt totals 49 billion Malaysian dlrs", types=["money"])
     assert (fact.value.currency, fact.value.currency_inferred) == ("MYR", False)
+
+
+def test_a_local_dollar_sign_earlier_does_not_carry_over_to_a_bare_sign(engine):
+    facts = engine.extract("NT$300 billion was spent.\n\nApple paid $5 billion.", types=["money"])
+    assert [f.value.currency for f in facts] == ["TWD", "USD"]
+    facts = engine.extract("Sales of 446 mln Canadian dlrs.\n\nProfit was 16.2 mln dlrs.", types=["money"])
+    assert [f.value.currency for f in facts] == ["CAD", "CAD"]
