@@ -411,7 +411,7 @@ def _marker(rules: RuleSet, part) -> Marker | None:
         if key in rules.lists["MONEY_UNIT"]:
             return _named(rules, rules.lists["MONEY_UNIT"][key], part("qual"))
         marker = _named(rules, rules.lists["MONEY_CLDR_WORD"][key], part("qual"))
-        return marker if marker.code else None  # CLDR's words count only with their country
+        return marker if marker and marker.code else None  # CLDR's words count only with their country
     text = part("pre") or part("post")
     if text is None and (minor := part("minor")):
         return _named(rules, rules.lookup("MONEY_MINOR", minor), part("qual"), HUNDREDTH)
@@ -437,7 +437,7 @@ def _marker(rules: RuleSet, part) -> Marker | None:
 
 
 def _named(rules: RuleSet, family: str, qualifier: str | None = None, factor: Decimal = Decimal(1),
-           sign: bool = False) -> Marker:
+           sign: bool = False) -> Marker | None:
     """A currency word or sign with an optional qualifier: an ISO code, a family of one, or a family left open."""
     if len(family) == 3 and family.isupper():
         return Marker(family, factor=factor)
@@ -445,9 +445,10 @@ def _named(rules: RuleSet, family: str, qualifier: str | None = None, factor: De
     members = ctx.members(family)
     if qualifier is not None:
         codes = ctx.qualifier_codes(qualifier)
+        if not codes:
+            return None  # "5 new dollars": not a country
         fitting = [code for code in codes if code in members] or codes[:1]  # "Malaysian dlrs" were ringgit
-        if fitting:
-            return Marker(fitting[0], factor=factor)
+        return Marker(fitting[0], factor=factor)
     if len(members) == 1:
         return Marker(next(iter(members)), factor=factor)
     return Marker(family=family, factor=factor, sign=sign)
