@@ -26,6 +26,7 @@ to ``convert_to`` is computed through it once, when the engine is built.
 """
 from __future__ import annotations
 
+import bisect
 import io
 import json
 import threading
@@ -554,6 +555,8 @@ def _resolve_families(text: str, drafts: list[Draft], ctx: Context) -> None:
     """Give each amount whose currency is left open the currency its context points to."""
     explicit: list[tuple[int, str]] = [(d.start, d.value["currency"]) for d in drafts if d.value.get("currency")]
     dateline = _dateline_codes(text, ctx)
+    cues = [(m.start(), m.end(), ctx.cues[normalize_key(m.group())]) for m in ctx.cue_pattern.finditer(text)]
+    breaks = [m.start() for m in _PARAGRAPH.finditer(text)]
     for draft in drafts:
         family, sign = draft.value.pop("_family", (None, False))
         if family is None:
@@ -562,25 +565,24 @@ def _resolve_families(text: str, drafts: list[Draft], ctx: Context) -> None:
         # "446 mln Canadian dlrs ... 16.2 mln dlrs": the words carry on; but "S$1.2 million ...
         # $1.4 billion" is how wire copy sets a local dollar apart from the US one.
         earlier = None if sign else next((c for start, c in reversed(explicit) if start < draft.start and c in members), None)
-        code = (_cue(text, draft, members, ctx) or earlier
+        code = (_cue(draft, members, cues, breaks) or earlier
                 or next((c for c in dateline if c in members), None)
                 or ctx.default(family))
         draft.value["currency"] = code
         draft.value["currency_inferred"] = code is not None
 
 
-def _cue(text: str, draft: Draft, members: frozenset[str], ctx: Context) -> str | None:
-    """The currency a qualifier or cue word nearest to the amount names, within its paragraph."""
-    lo, hi = max(0, draft.start - _CUE_BEFORE), min(len(text), draft.end + _CUE_AFTER)
-    before = [m.end() for m in _PARAGRAPH.finditer(text, lo, draft.start)]
-    after = _PARAGRAPH.search(text, draft.end, hi)
-    lo, hi = (before[-1] if before else lo), (after.start() if after else hi)
+def _cue(draft: Draft, members: frozenset[str], cues: list[tuple[int, int, list[str]]], breaks: list[int]) -> str | None:
+    """The currency a qualifier or cue word nearest to the amount names, within its paragraph and a short reach."""
+    paragraph = bisect.bisect_left(breaks, draft.start)
+    lo = max(draft.start - _CUE_BEFORE, breaks[paragraph - 1] if paragraph else 0)
+    hi = min(draft.end + _CUE_AFTER, breaks[paragraph] if paragraph < len(breaks) else draft.end + _CUE_AFTER)
     best: tuple[int, str] | None = None
-    for m in ctx.cue_pattern.finditer(text, lo, hi):
-        if draft.start <= m.start() < draft.end:
+    for start, end, codes in cues:
+        if end <= lo or start >= hi or draft.start <= start < draft.end:
             continue
-        fitting = [c for c in ctx.cues[normalize_key(m.group())] if c in members]
-        distance = draft.start - m.end() if m.end() <= draft.start else m.start() - draft.end
+        fitting = [c for c in codes if c in members]
+        distance = draft.start - end if end <= draft.start else start - draft.end
         if fitting and (best is None or distance < best[0]):
             best = (distance, fitting[0])
     return best[1] if best else None
