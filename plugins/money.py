@@ -515,9 +515,12 @@ class Context:
         cues = {**self.qualifiers, **{k: v.split() for k, v in lists["MONEY_CUE"].items()}}
         self.cues = cues
         # Qualifiers are names, written with a capital: checking for one first spares trying
-        # the long list at every letter. The few cue words ("yuan") count in any case.
-        self.cue_pattern = regex.compile(r"(?<![\w.])(?:(?=\p{Lu})(?i:" + list_pattern(self.qualifiers)
-                                         + r")|(?i:" + list_pattern(lists["MONEY_CUE"]) + r"))(?!\w)")
+        # the long list at every letter. The few cue words ("yuan") count in any case; two
+        # patterns scan faster than their alternation.
+        self.cue_patterns = (
+            regex.compile(r"(?<![\w.])(?=\p{Lu})(?i:" + list_pattern(self.qualifiers) + r")(?!\w)"),
+            regex.compile(r"(?i)(?<![\w.])(?:" + list_pattern(lists["MONEY_CUE"]) + r")(?!\w)"),
+        )
         approx = {**lists["APPROX"], **lists["MONEY_APPROX"]}
         self.approx = approx
         self.approx_pattern = regex.compile(r"(?i)(?<!\w)(?:" + list_pattern(approx) + r")\s{1,3}$")
@@ -555,7 +558,7 @@ def _resolve_families(text: str, drafts: list[Draft], ctx: Context) -> None:
     """Give each amount whose currency is left open the currency its context points to."""
     explicit: list[tuple[int, str]] = [(d.start, d.value["currency"]) for d in drafts if d.value.get("currency")]
     dateline = _dateline_codes(text, ctx)
-    cues = [(m.start(), m.end(), ctx.cues[normalize_key(m.group())]) for m in ctx.cue_pattern.finditer(text)]
+    cues = _cues_near(text, [d for d in drafts if "_family" in d.value], ctx)
     breaks = [m.start() for m in _PARAGRAPH.finditer(text)]
     for draft in drafts:
         family, sign = draft.value.pop("_family", (None, False))
@@ -570,6 +573,19 @@ def _resolve_families(text: str, drafts: list[Draft], ctx: Context) -> None:
                 or ctx.default(family))
         draft.value["currency"] = code
         draft.value["currency_inferred"] = code is not None
+
+
+def _cues_near(text: str, drafts: list[Draft], ctx: Context) -> list[tuple[int, int, list[str]]]:
+    """The cue words within reach of the amounts left open, each stretch of text scanned once."""
+    stretches: list[list[int]] = []
+    for draft in drafts:  # drafts come in document order
+        lo, hi = max(0, draft.start - _CUE_BEFORE), min(len(text), draft.end + _CUE_AFTER)
+        if stretches and lo <= stretches[-1][1]:
+            stretches[-1][1] = max(stretches[-1][1], hi)
+        else:
+            stretches.append([lo, hi])
+    return [(m.start(), m.end(), ctx.cues[normalize_key(m.group())])
+            for lo, hi in stretches for pattern in ctx.cue_patterns for m in pattern.finditer(text, lo, hi)]
 
 
 def _cue(draft: Draft, members: frozenset[str], cues: list[tuple[int, int, list[str]]], breaks: list[int]) -> str | None:
