@@ -474,8 +474,9 @@ def _range(rules: RuleSet, m: regex.Match[str]) -> tuple[Draft, Draft] | None:
     low_currency = {k: v for k, v in low.items() if k in ("currency", "_family")}
     if not any(low_currency.values()) and "_family" not in high and not high.get("currency"):
         return None
-    if not any(low_currency.values()) and _YEAR.fullmatch(_span_text(m, "num", 0, m.end("low"))):
-        return None  # "the deficit for 1988 to 108 billion dlrs"
+    if not any(low_currency.values()) and (_YEAR.fullmatch(_span_text(m, "num", 0, m.end("low")))
+                                           or Context.of(rules).month_pattern.search(m.string, max(0, m.start("low") - 12), m.start("low"))):
+        return None  # "the deficit for 1988 to 108 billion dlrs", "rose on March 6 to 3.9 billion dlrs"
     low_start = min([m.start("low"), *(start for start, _ in m.spans("pre") if start < m.end("low"))])
     if Context.of(rules).change_pattern.search(m.string, max(0, low_start - 30), low_start):
         return None  # "fell 1.31 billion dlrs to 75.39 billion": a change and a level
@@ -524,6 +525,7 @@ class Context:
         approx = {**lists["APPROX"], **lists["MONEY_APPROX"]}
         self.approx = approx
         self.approx_pattern = regex.compile(r"(?i)(?<!\w)(?:" + list_pattern(approx) + r")\s{1,3}$")
+        self.month_pattern = regex.compile(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_MONTH"]) + r")\.?\s+$")
         self.change_pattern = regex.compile(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_CHANGE"]) + r")(?:\s+by)?\s+$")
         self.dateline = regex.compile(r"(?m)^\W{0,3}(?<place>[A-Z][A-Za-z.]*(?:[ \-][A-Z][A-Za-z.]*){0,2})\s*(?:,|\(|-)")
 
