@@ -360,7 +360,7 @@ def _build(rules: RuleSet, rule: Rule, m: regex.Match[str]) -> Any:
     g = m.groupdict()
     if "low" in g:
         return _range(rules, m)
-    value = _bound(rules, m, 0, len(m.string))
+    value = _bound(rules, g.get)
     if value is None:
         return None
     if g.get("minor_num"):
@@ -388,9 +388,8 @@ def _currency_before(rules: RuleSet, text: str, start: int) -> bool:
     return bool(m["sign"]) or word in rules.lists["MONEY_ISO_CODE"] or word in rules.lists["MONEY_CODE_ANYCASE"]
 
 
-def _bound(rules: RuleSet, m: regex.Match[str], lo: int, hi: int, scale_from: Decimal | None = None) -> dict | None:
-    """The value of one amount inside [lo, hi) of the match, or None when it names no currency."""
-    part = lambda name: _span_text(m, name, lo, hi)  # noqa: E731
+def _bound(rules: RuleSet, part, scale_from: Decimal | None = None) -> dict | None:
+    """The value of one amount, its groups read with `part(name)`, or None when it names no currency."""
     marker = _marker(rules, part)
     if marker is None:
         return None
@@ -460,7 +459,7 @@ _YEAR = regex.compile(r"(?:19|20)\d\d")
 
 def _range(rules: RuleSet, m: regex.Match[str]) -> tuple[Draft, Draft] | None:
     """The two bounds of a range; the first takes the scale and currency only the second writes."""
-    high = _bound(rules, m, m.start("high"), len(m.string))
+    high = _bound(rules, lambda name: _span_text(m, name, m.start("high"), len(m.string)))
     if high is None:
         return None
     low_scale = _span_text(m, "scale", 0, m.end("low"))
@@ -468,7 +467,7 @@ def _range(rules: RuleSet, m: regex.Match[str]) -> tuple[Draft, Draft] | None:
     # A small first number shares the second's scale ("$2-3 billion"); "$500,000 to $1 million" does not.
     inherit = high["_scaled"] and low_scale is None and low_number < 1000
     scale = Decimal(str(rules.lookup("MONEY_SCALE", _span_text(m, "scale", m.start("high"), len(m.string))))) if inherit else None
-    low = _bound(rules, m, 0, m.end("low"), scale)
+    low = _bound(rules, lambda name: _span_text(m, name, 0, m.end("low")), scale)
     if low is None:
         return None
     low_currency = {k: v for k, v in low.items() if k in ("currency", "_family")}
