@@ -523,7 +523,8 @@ class Context:
         )
         approx = {**lists["APPROX"], **lists["MONEY_APPROX"]}
         self.approx = approx
-        self.approx_pattern = regex.compile(r"(?i)(?<!\w)(?:" + list_pattern(approx) + r")\s{1,3}$")
+        # Searched backwards from the amount: only a match ending right before it counts.
+        self.approx_pattern = regex.compile(r"(?ri)(?<!\w)(?:" + list_pattern(approx) + r")\s{1,3}$")
         self.month_pattern = regex.compile(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_MONTH"]) + r")\.?\s+$")
         self.change_pattern = regex.compile(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_CHANGE"]) + r")(?:\s+by)?\s+$")
         self.dateline = regex.compile(r"(?m)^\W{0,3}(?<place>[A-Z][A-Za-z.]*(?:[ \-][A-Z][A-Za-z.]*){0,2})\s*(?:,|\(|-)")
