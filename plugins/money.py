@@ -559,7 +559,7 @@ _CUE_BEFORE, _CUE_AFTER = 150, 60
 def _resolve_families(text: str, drafts: list[Draft], ctx: Context) -> None:
     """Give each amount whose currency is left open the currency its context points to."""
     explicit: list[tuple[int, str]] = [(d.start, d.value["currency"]) for d in drafts if d.value.get("currency")]
-    dateline = _dateline_codes(text, ctx)
+    dateline: list[str] | None = None  # read only if an amount needs it
     cues = _cues_near(text, [d for d in drafts if "_family" in d.value], ctx)
     breaks = [m.start() for m in _PARAGRAPH.finditer(text)]
     for draft in drafts:
@@ -570,9 +570,10 @@ def _resolve_families(text: str, drafts: list[Draft], ctx: Context) -> None:
         # "446 mln Canadian dlrs ... 16.2 mln dlrs": the words carry on; but "S$1.2 million ...
         # $1.4 billion" is how wire copy sets a local dollar apart from the US one.
         earlier = None if sign else next((c for start, c in reversed(explicit) if start < draft.start and c in members), None)
-        code = (_cue(draft, members, cues, breaks) or earlier
-                or next((c for c in dateline if c in members), None)
-                or ctx.default(family))
+        code = _cue(draft, members, cues, breaks) or earlier
+        if code is None:
+            dateline = _dateline_codes(text, ctx) if dateline is None else dateline
+            code = next((c for c in dateline if c in members), None) or ctx.default(family)
         draft.value["currency"] = code
         draft.value["currency_inferred"] = code is not None
 
