@@ -26,6 +26,40 @@ def normalize_key(text: str) -> str:
     return " ".join(_JOINER.sub(" ", text.casefold()).split())
 
 
+_WORD_GAP = object()  # a space in an entry: any run of spaces or hyphens in the text
+
+
+def list_pattern(entries: Iterable[str]) -> str:
+    """A pattern matching any entry, longest first, a space matching any run of spaces or hyphens.
+
+    The entries are merged into a prefix tree ("m(?:ln|n)?" rather than
+    "mln|mn|m"), so that at each position the regex engine tests one branch
+    per distinct next character instead of every entry: large lists cost
+    little where they do not match.
+    """
+    tree: dict = {}
+    for entry in entries:
+        node = tree
+        for word_index, word in enumerate(entry.split()):
+            if word_index:
+                node = node.setdefault(_WORD_GAP, {})
+            for char in word:
+                node = node.setdefault(char.casefold(), {})
+        node[None] = {}  # an entry ends here
+    return _tree_pattern(tree)
+
+
+def _tree_pattern(node: dict) -> str:
+    branches = [(r"[\s\-]+" if key is _WORD_GAP else regex.escape(key)) + _tree_pattern(child)
+                for key, child in sorted(((k, v) for k, v in node.items() if k is not None),
+                                         key=lambda item: "" if item[0] is _WORD_GAP else item[0])]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    # Greedy: where an entry ends and a longer one goes on, the longer is tried first.
+    return f"(?:{body})?" if None in node else body
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Rule:
     """A compiled rule. `file` and `line` say where it was defined."""
@@ -185,9 +219,7 @@ class _Compiler:
         self.definitions[name] = (pattern, where, line, layer)
 
     def add_list(self, name: str, entries: dict[str, Any], where: str, line: int, layer: int) -> None:
-        keys = sorted(entries, key=lambda k: (-len(k), k))
-        alternation = "|".join(r"[\s\-]+".join(regex.escape(part) for part in k.split()) for k in keys)
-        self.define(name, f"(?i:{alternation})", where, line, layer)
+        self.define(name, f"(?i:{list_pattern(entries)})", where, line, layer)
         self.lists[name] = {normalize_key(k): v for k, v in entries.items()}
 
     def expand(self, pattern: str, stack: tuple[str, ...] = ()) -> str:

@@ -2,9 +2,12 @@
 import textwrap
 
 import pytest
+import regex
+from hypothesis import given
+from hypothesis import strategies as st
 
 from factx import Engine, RuleError
-from factx.rulebook import RuleSource, load_rulebook
+from factx.rulebook import RuleSource, list_pattern, load_rulebook, normalize_key
 
 
 def write(tmp_path, name, body):
@@ -147,3 +150,19 @@ def test_rules_dir_overrides_builtin_rule(tmp_path):
 def test_missing_rules_dir(tmp_path):
     with pytest.raises(RuleError, match="FX108"):
         Engine(load_entrypoints=False, rules_dirs=[tmp_path / "nope"])
+
+
+WORDS = st.text(alphabet="abcAB", min_size=1, max_size=4)
+ENTRIES = st.lists(st.lists(WORDS, min_size=1, max_size=2).map(" ".join), min_size=1, max_size=12)
+
+
+@given(entries=ENTRIES, probe=st.lists(WORDS, min_size=1, max_size=3).map(" ".join))
+def test_list_pattern_matches_its_entries_and_prefers_the_longest(entries, probe):
+    pattern = regex.compile(f"(?i:{list_pattern(entries)})")
+    keys = {normalize_key(e) for e in entries}
+    for entry in entries:
+        assert pattern.fullmatch(entry.upper().replace(" ", " - "))
+    assert bool(pattern.fullmatch(probe)) == (normalize_key(probe) in keys)
+    prefixes = [k for k in keys if normalize_key(probe).startswith(k)]
+    found = pattern.match(probe)
+    assert (normalize_key(found.group()) if found else None) == (max(prefixes, key=len) if prefixes else None)

@@ -1,0 +1,634 @@
+"""The `money` plugin: amounts of money in any currency, with ISO 4217 codes.
+
+Currency names, codes and symbols come from CLDR through Babel, read once per
+process and handed to the rule loader as generated word lists (see
+`cldr_lists`); `rules/money.toml` adds how news writes money ("15 mln dlrs",
+"stg", "C$", "Rs 500 crore") and the rules. A currency word or sign that
+several currencies share ("$", "dollars", "¥", "francs") is resolved from the
+document: a qualifier nearby ("Canadian"), for a word the same word with its
+country earlier in the document ("Canadian dlrs ... dlrs"), the dateline,
+else the family's default (USD for "$"); the value then says
+`currency_inferred: true`.
+
+With the settings ``convert_to`` (an ISO code) and ``rates`` (a file),
+every value whose currency has a rate also carries ``converted``. The rates
+file is TOML:
+
+    date = 2025-12-11   # the day the rates are for (required)
+    base = "USD"        # the currency the rates are given in (required)
+    [rates]             # one unit of each currency is worth this many `base`
+    EUR = 1.17
+    KRW = 0.00068
+
+Every currency is a pint unit of its own dimension (factx/units.txt); the
+rates become a pint context of transformations, and each currency's factor
+to ``convert_to`` is computed through it once, when the engine is built.
+"""
+from __future__ import annotations
+
+import bisect
+import io
+import json
+import threading
+import tomllib
+import unicodedata
+import weakref
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+import regex
+from pydantic import Field
+
+from factx import Candidate, Document, Draft, FactType, RangedValue, Rule, RuleSet, Value, hookimpl
+from factx.numbers import parse_number
+from factx.rulebook import list_pattern, normalize_key
+
+VERSION = "0.1.0"
+HUNDREDTH = Decimal("0.01")
+_CODE_SCALE = {"M": Decimal(1_000_000), "k": Decimal(1000)}  # "30 MUSD", "500 kEUR"
+
+
+class Converted(Value):
+    """An amount expressed in another currency with the user's exchange rates."""
+
+    amount: float = Field(description="The amount in `currency`.")
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="The currency converted to (ISO 4217).")
+    rates_date: date = Field(description="The date of the rates used.")
+
+
+class MoneyValue(RangedValue):
+    """An amount of money in the main unit of its currency."""
+
+    amount: int | float = Field(description="In the currency's main unit: '34 cents' is 0.34.")
+    currency: str | None = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, or null where unknown.")
+    currency_inferred: bool = Field(
+        default=False, description="True when the text leaves the currency open ('$', 'dollars') and it was inferred.")
+    per: str | None = Field(default=None, description="What the amount is per: 'share' in '$2.5 a share'.")
+    converted: Converted | None = Field(default=None, description="The amount in the currency asked for, if any.")
+
+
+_FIELD_ORDER = {name: i for i, name in enumerate(MoneyValue.model_fields)}
+
+
+def _number(value: Decimal) -> int | float:
+    """A whole amount as an int (350000000000, not 3.5e11), any other as a float."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+# -- currency data ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Currencies:
+    """CLDR's currencies as the plugin uses them.
+
+    `codes` are the currencies CLDR names and factx/units.txt defines;
+    `current` those legal tender today. `lemma` is the last word of a
+    currency's English name, accents and case removed ("dollar" for CAD);
+    `words` maps each form of it ("dollars") to the lemma, and `qualifiers`
+    the words before it ("canadian") to codes.
+    """
+
+    codes: frozenset[str]
+    current: frozenset[str]
+    lemma: Mapping[str, str]
+    symbols: Mapping[str, str]
+    qualifiers: Mapping[str, str]
+    words: Mapping[str, str]
+
+
+def _plain(text: str) -> str:
+    """Case-folded, without accents: 'Colón' -> 'colon'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _pint_codes() -> set[str]:
+    """The currencies factx/units.txt defines: a code the plugin emits must convert."""
+    text = (files("factx") / "units.txt").read_text(encoding="utf-8")
+    return set(regex.findall(r"(?m)^([A-Z]{3}) = \[currency_\1\]", text))
+
+
+@cache
+def currencies() -> Currencies:
+    """Read CLDR's English currency data from Babel, once per process."""
+    from babel import Locale
+    from babel.core import get_global
+    from babel.numbers import get_currency_name
+
+    tender_now: dict[str, bool] = {}
+    for entries in get_global("territory_currencies").values():
+        for code, _start, end, tender in entries:
+            if tender:
+                tender_now[code] = tender_now.get(code, False) or end is None
+    english = Locale("en")
+    codes = frozenset(english.currencies) & _pint_codes()
+    lemma, qualifiers, words = {}, {}, {}
+    for code in sorted(codes):
+        base = regex.sub(r"\s*\(.*\)", "", english.currencies.get(code, ""))
+        if not base:
+            continue
+        lemma[code] = _plain(base.split()[-1])
+        for name in {base, get_currency_name(code, 1, "en"), get_currency_name(code, 2, "en")}:
+            if "(" in name or name.casefold() == code.casefold():
+                continue
+            *qualifier, last = name.split()
+            if qualifier:
+                key = " ".join(qualifier).casefold()
+                if code not in qualifiers.get(key, "").split():
+                    qualifiers[key] = " ".join(filter(None, [qualifiers.get(key), code]))
+            for form in {last.casefold(), _plain(last)}:
+                words.setdefault(form, lemma[code])
+    current = frozenset(code for code in codes if tender_now.get(code))
+    qualifiers = {key: " ".join(sorted(value.split(), key=lambda c: c not in current)) for key, value in qualifiers.items()}
+    symbols = _symbols(codes, current, lemma, english, Locale("root"))
+    return Currencies(codes, current, lemma, symbols, qualifiers, words)
+
+
+def _symbols(codes, current, lemma, english, root) -> dict[str, str]:
+    """Symbols that name one currency: CLDR's, and Unicode's currency signs ('₾' LARI SIGN -> GEL)."""
+    found: dict[str, set[str]] = {}
+    for locale in (english, root):
+        for code, symbol in locale.currency_symbols.items():
+            if code in codes and symbol != code and not (len(symbol) == 1 and symbol.isalpha()):
+                found.setdefault(symbol, set()).add(code)
+    for char in map(chr, [*range(0x20A0, 0x20D0), 0x0E3F, 0x058F, 0x060B]):
+        if unicodedata.category(char) != "Sc" or char in found:
+            continue
+        words = _plain(unicodedata.name(char, "")).replace("currency symbol", "").replace("sign", "").split()
+        if not words:
+            continue
+        *qualifier, last = words
+        named = [c for c in codes if lemma.get(c) == last]
+        if qualifier:
+            named = [c for c in named if _plain(english.currencies.get(c, "")).startswith(" ".join(qualifier))]
+        now = [c for c in named if c in current] or named
+        if len(now) == 1:
+            found[char] = {now[0]}
+    return {symbol: next(iter(c)) for symbol, c in found.items() if len(c) == 1}
+
+
+class GeneratedRules(Traversable):
+    """A rule file made in memory, read by the rule loader like any other file."""
+
+    def __init__(self, name: str, text: str):
+        self._name, self._text = name, text
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def is_file(self) -> bool:
+        return True
+
+    def is_dir(self) -> bool:
+        return False
+
+    def iterdir(self) -> Iterator[Traversable]:
+        return iter(())
+
+    def joinpath(self, *descendants: str) -> Traversable:
+        raise FileNotFoundError(f"{self._name} is a file")
+
+    def open(self, mode: str = "r", *args, **kwargs):
+        return io.BytesIO(self._text.encode()) if "b" in mode else io.StringIO(self._text)
+
+    def read_text(self, encoding: str | None = None) -> str:
+        return self._text
+
+    def __str__(self) -> str:
+        return f"<babel>/{self._name}"
+
+
+def cldr_lists(data: Currencies) -> GeneratedRules:
+    """CLDR's currency words, qualifiers, symbols and codes as word lists for rules/money.toml."""
+    tables = {
+        "MONEY_CLDR_WORD": data.words,
+        "MONEY_CLDR_QUALIFIER": data.qualifiers,
+        "MONEY_CLDR_SYMBOL": data.symbols,
+        "MONEY_ISO_CODE": {code: code for code in data.codes},
+    }
+    lines = ["# CLDR currency data from Babel, generated by plugins/money.py."]
+    for list_name, table in tables.items():
+        lines.append(f"\n[lists.{list_name}]")
+        lines += [f"{json.dumps(key)} = {json.dumps(value)}" for key, value in sorted(table.items())]
+    return GeneratedRules("money_cldr.toml", "\n".join(lines) + "\n")
+
+
+# -- hooks -----------------------------------------------------------------------------------------
+
+
+@hookimpl
+def factx_register_fact_types(register) -> None:
+    register(FactType("money", MoneyValue, VERSION, "An amount of money and its currency (ISO 4217)."))
+
+
+@hookimpl
+def factx_register_rule_paths(register) -> None:
+    register(cldr_lists(currencies()))
+    register(files("factx") / "rules" / "money.toml")
+    register(files("factx") / "rules" / "money_words.toml")
+    register(files("factx") / "rules" / "money_blockers.toml")
+
+
+@dataclass(frozen=True)
+class MoneyConfig:
+    """What the settings ask of the plugin: a currency to convert to and each currency's factor to it."""
+
+    convert_to: str | None = None
+    rates_date: date | None = None
+    factors: Mapping[str, Decimal] = field(default_factory=dict)
+
+
+@hookimpl
+def factx_configure(settings: Mapping[str, Any]) -> MoneyConfig:
+    target, rates = settings.get("convert_to"), settings.get("rates")
+    if target is None and rates is None:
+        return MoneyConfig()
+    if target is None or rates is None:
+        raise ValueError("--convert-to and --rates go together: rates are never fetched")
+    target = target.upper()
+    if target not in currencies().codes:
+        raise ValueError(f"--convert-to {target}: not an ISO 4217 currency code")
+    day, base, table = read_rates(Path(rates))
+    return MoneyConfig(target, day, conversion_factors(base, table, target, rates))
+
+
+def read_rates(path: Path) -> tuple[date, str, dict[str, Decimal]]:
+    """The date, base currency and rates of a rates file; ValueError naming the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text, parse_float=Decimal)
+    except OSError as e:
+        raise ValueError(f"{path}: cannot read rates file: {e.strerror}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ValueError(f"{path}: not valid TOML: {e}") from None
+
+    def fail(key: str, message: str):
+        key_pattern = regex.compile(rf"\s*{regex.escape(key)}\s*=")
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if key_pattern.match(row)), 0)
+        raise ValueError(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+
+    codes = currencies().codes
+    for key in sorted(set(data) - {"date", "base", "rates"}):
+        fail(key, f"unknown key {key!r} (expected date, base, [rates])")
+    if not isinstance(data.get("date"), date):
+        fail("date", "'date' must be a date such as 2025-12-11")
+    if data.get("base") not in codes:
+        fail("base", "'base' must be an ISO 4217 currency code")
+    rates = data.get("rates")
+    if not isinstance(rates, dict) or not rates:
+        fail("rates", "a [rates] table of CODE = rate is required")
+    for code, rate in rates.items():
+        if code not in codes:
+            fail(code, f"{code!r} is not an ISO 4217 currency code")
+        if isinstance(rate, bool) or not isinstance(rate, int | Decimal) or rate <= 0:
+            fail(code, f"the rate of {code} must be a positive number")
+    return data["date"], data["base"], {code: Decimal(rate) for code, rate in rates.items()}
+
+
+_pint_lock = threading.Lock()  # a pint context is enabled on the shared registry while converting
+
+
+def conversion_factors(base: str, rates: Mapping[str, Decimal], target: str, source: str) -> dict[str, Decimal]:
+    """How many `target` one unit of each currency is worth, converted by pint through `base`."""
+    import pint
+
+    from factx.units import registry
+
+    ureg = registry()
+    context = pint.Context()
+    for code, rate in rates.items():
+        context.add_transformation(f"[currency_{code}]", f"[currency_{base}]",
+                                   lambda reg, x, rate=rate, code=code: x * rate * reg.Unit(base) / reg.Unit(code))
+        context.add_transformation(f"[currency_{base}]", f"[currency_{code}]",
+                                   lambda reg, x, rate=rate, code=code: x / rate * reg.Unit(code) / reg.Unit(base))
+    if target != base and target not in rates:
+        raise ValueError(f"{source}: no rate for {target}, the currency to convert to")
+    factors = {}
+    with _pint_lock:
+        for code in {base, *rates}:
+            factors[code] = ureg.Quantity(Decimal(1), code).to(target, context).magnitude
+    return factors
+
+
+@hookimpl
+def factx_extract(document: Document, rules: RuleSet, config: MoneyConfig | None) -> list[Candidate]:
+    text = document.text
+    candidates = list(rules.candidates(text, lambda rule, m: _build(rules, rule, m)))
+    for candidate in candidates:  # a currency looked back at from the first digit widens the span
+        candidate.start = min([candidate.start, *(d.start for d in candidate.drafts)])
+    drafts = sorted((d for c in candidates for d in c.drafts), key=lambda d: d.start)
+    if any("_family" in d.value for d in drafts):
+        _resolve_families(text, drafts, Context.of(rules))
+    for draft in drafts:
+        _finish(text, draft, rules, config)
+    return candidates
+
+
+# -- from a match to a value -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """What a currency sign, code or word says: a currency, or a family left open."""
+
+    code: str | None = None
+    family: str | None = None
+    factor: Decimal = Decimal(1)
+    sign: bool = False  # "$" rather than "dollars"
+
+
+def _span_text(m: regex.Match[str], name: str, lo: int, hi: int) -> str | None:
+    """The capture of group `name` inside [lo, hi) (a range rule holds each group twice)."""
+    if name not in m.re.groupindex:
+        return None
+    for (start, end), captured in zip(m.spans(name), m.captures(name)):
+        if lo <= start and end <= hi:
+            return captured
+    return None
+
+
+def _build(rules: RuleSet, rule: Rule, m: regex.Match[str]) -> Any:
+    g = m.groupdict()
+    if "low" in g:
+        return _range(rules, m)
+    value = _bound(rules, g.get)
+    if value is None:
+        return None
+    if g.get("minor_num"):
+        if _currency_before(rules, m.string, m.start()):
+            return None  # "rmb 10 usd 20": the first number has its own currency
+        cents = parse_number(g["minor_num"], rules.lists)
+        if cents >= 100:
+            return None
+        value["_amount"] += cents * HUNDREDTH
+    if g.get("per"):
+        value["per"] = rules.lookup("MONEY_PER", g["per"])
+    return [Draft(min([m.start(), *(start for start, _ in m.spans("pre"))]) if g.get("pre") else m.start(),
+                  m.end(), value)]
+
+
+_TOKEN_BEFORE = regex.compile(r"(?:(?<sign>[\p{Sc}])|(?<![\p{Letter}])(?<word>\p{Letter}{3}))\s?$")
+
+
+def _currency_before(rules: RuleSet, text: str, start: int) -> bool:
+    """Whether a currency sign or code stands right before `start`."""
+    m = _TOKEN_BEFORE.search(text, max(0, start - 5), start)
+    if m is None:
+        return False
+    word = normalize_key(m["word"] or "")
+    return bool(m["sign"]) or word in rules.lists["MONEY_ISO_CODE"] or word in rules.lists["MONEY_CODE_ANYCASE"]
+
+
+def _bound(rules: RuleSet, part, scale_from: Decimal | None = None) -> dict | None:
+    """The value of one amount, its groups read with `part(name)`, or None when it names no currency."""
+    marker = _marker(rules, part)
+    if marker is None:
+        return None
+    scale_word = part("scale") or part("scale2")
+    scale = Decimal(str(rules.lookup("MONEY_SCALE", scale_word))) if scale_word else scale_from or Decimal(1)
+    amount = parse_number(part("num"), rules.lists) * scale * marker.factor
+    value: dict[str, Any] = {"_amount": amount, "_scaled": scale_word is not None}
+    if marker.family is not None:
+        value["_family"] = (marker.family, marker.sign)
+    else:
+        value["currency"] = marker.code
+    return value
+
+
+def _marker(rules: RuleSet, part) -> Marker | None:
+    """Read the currency from the groups of one amount: `pre`, `post` (with `qual`, `unit`) or `minor`."""
+    if unit := part("unit"):
+        key = normalize_key(unit)
+        if key in rules.lists["MONEY_UNIT"]:
+            return _named(rules, rules.lists["MONEY_UNIT"][key], part("qual"))
+        marker = _named(rules, rules.lists["MONEY_CLDR_WORD"][key], part("qual"))
+        return marker if marker and marker.code else None  # CLDR's words count only with their country
+    text = part("pre") or part("post")
+    if text is None and (minor := part("minor")):
+        return _named(rules, rules.lookup("MONEY_MINOR", minor), part("qual"), HUNDREDTH)
+    if text is None:
+        return Marker()  # a bound that takes its currency from the other bound
+    key = normalize_key(text)
+    if key in rules.lists["MONEY_SIGN_GENERIC"]:
+        return _named(rules, rules.lists["MONEY_SIGN_GENERIC"][key], sign=True)
+    for table in ("MONEY_SYMBOL", "MONEY_CLDR_SYMBOL", "MONEY_CODE_ANYCASE", "MONEY_RESTRICTED_UNIT"):
+        if key in rules.lists[table]:
+            found = rules.lists[table][key]
+            return _named(rules, found) if table == "MONEY_RESTRICTED_UNIT" else Marker(found or None)
+    if text.endswith("$"):
+        prefix = normalize_key(text[:-1])
+        found = (rules.lists["MONEY_DOLLAR_PREFIX"].get(prefix) or rules.lists["MONEY_ISO_CODE"].get(prefix)
+                 or rules.lists["MONEY_CLDR_QUALIFIER"].get(prefix))
+        return Marker(found) if found and " " not in found else None
+    factor = _CODE_SCALE.get(text[0]) if len(text) == 4 else None
+    code = normalize_key(text[1:] if factor else text)
+    if code in rules.lists["MONEY_NOT_CODE"] or code not in rules.lists["MONEY_ISO_CODE"]:
+        return None
+    return Marker(rules.lists["MONEY_ISO_CODE"][code], factor=factor or Decimal(1))
+
+
+def _named(rules: RuleSet, family: str, qualifier: str | None = None, factor: Decimal = Decimal(1),
+           sign: bool = False) -> Marker | None:
+    """A currency word or sign with an optional qualifier: an ISO code, a family of one, or a family left open."""
+    if len(family) == 3 and family.isupper():
+        return Marker(family, factor=factor)
+    ctx = Context.of(rules)
+    members = ctx.members(family)
+    if qualifier is not None:
+        codes = ctx.qualifier_codes(qualifier)
+        if not codes:
+            return None  # "5 new dollars": not a country
+        fitting = [code for code in codes if code in members] or codes[:1]  # "Malaysian dlrs" were ringgit
+        return Marker(fitting[0], factor=factor)
+    if len(members) == 1:
+        return Marker(next(iter(members)), factor=factor)
+    return Marker(family=family, factor=factor, sign=sign)
+
+
+_YEAR = regex.compile(r"(?:19|20)\d\d")
+
+
+def _range(rules: RuleSet, m: regex.Match[str]) -> tuple[Draft, Draft] | None:
+    """The two bounds of a range; the first takes the scale and currency only the second writes."""
+    high = _bound(rules, lambda name: _span_text(m, name, m.start("high"), len(m.string)))
+    if high is None:
+        return None
+    low_scale = _span_text(m, "scale", 0, m.end("low"))
+    low_number = parse_number(_span_text(m, "num", 0, m.end("low")), rules.lists)
+    # A small first number shares the second's scale ("$2-3 billion"); "$500,000 to $1 million" does not.
+    inherit = high["_scaled"] and low_scale is None and low_number < 1000
+    scale = Decimal(str(rules.lookup("MONEY_SCALE", _span_text(m, "scale", m.start("high"), len(m.string))))) if inherit else None
+    low = _bound(rules, lambda name: _span_text(m, name, 0, m.end("low")), scale)
+    if low is None:
+        return None
+    low_currency = {k: v for k, v in low.items() if k in ("currency", "_family")}
+    if not any(low_currency.values()) and "_family" not in high and not high.get("currency"):
+        return None
+    if not any(low_currency.values()) and (_YEAR.fullmatch(_span_text(m, "num", 0, m.end("low")))
+                                           or Context.of(rules).month_pattern.search(m.string, max(0, m.start("low") - 12), m.start("low"))):
+        return None  # "the deficit for 1988 to 108 billion dlrs", "rose on March 6 to 3.9 billion dlrs"
+    low_start = min([m.start("low"), *(start for start, _ in m.spans("pre") if start < m.end("low"))])
+    if Context.of(rules).change_pattern.search(m.string, max(0, low_start - 30), low_start):
+        return None  # "fell 1.31 billion dlrs to 75.39 billion": a change and a level
+    high_currency = {k: v for k, v in high.items() if k in ("currency", "_family")}
+    if not low_currency.get("currency") and not low_currency.get("_family"):
+        low.update(high_currency)
+    elif not high_currency.get("currency") and not high_currency.get("_family"):
+        low_pre = [start for start, _ in m.spans("pre") if start < m.end("low")]
+        if not low_pre:
+            return None  # "5 dlrs to 10 investors": a currency after the first bound only
+        high.update(low_currency)
+    elif low_currency != high_currency:
+        return None  # two currencies: a conversion or a change, not a range
+    if m.groupdict().get("per"):
+        low["per"] = high["per"] = rules.lookup("MONEY_PER", m.group("per"))
+    rid = low_start
+    return (Draft(low_start, m.end("low"), {**low, "range": "from", "range_id": rid}),
+            Draft(m.start("high"), m.end(), {**high, "range": "to", "range_id": rid}))
+
+
+# -- context: families, approximators, conversion ----------------------------------------------------
+
+
+class Context:
+    """What the plugin derives once from a rule set's word lists."""
+
+    _cache: weakref.WeakKeyDictionary[RuleSet, Context] = weakref.WeakKeyDictionary()
+    _lock = threading.Lock()
+
+    def __init__(self, rules: RuleSet):
+        self.rules = weakref.proxy(rules)  # the cache holds rule sets weakly
+        self.data = currencies()
+        lists = rules.lists
+        self._members: dict[str, frozenset[str]] = {}
+        self.qualifiers = {**{k: v.split() for k, v in lists["MONEY_CLDR_QUALIFIER"].items()},
+                           **{k: v.split() for k, v in lists["MONEY_QUALIFIER"].items()}}
+        cues = {**self.qualifiers, **{k: v.split() for k, v in lists["MONEY_CUE"].items()}}
+        self.cues = cues
+        # Qualifiers are names, written with a capital: checking for one first spares trying
+        # the long list at every letter. The few cue words ("yuan") count in any case; two
+        # patterns scan faster than their alternation.
+        self.cue_patterns = (
+            regex.compile(r"(?<![\w.])(?=\p{Lu})(?i:" + list_pattern(self.qualifiers) + r")(?!\w)"),
+            regex.compile(r"(?i)(?<![\w.])(?:" + list_pattern(lists["MONEY_CUE"]) + r")(?!\w)"),
+        )
+        approx = {**lists["APPROX"], **lists["MONEY_APPROX"]}
+        self.approx = approx
+        # Searched backwards from the amount: only a match ending right before it counts.
+        self.approx_pattern = regex.compile(r"(?ri)(?<!\w)(?:" + list_pattern(approx) + r")\s{1,3}$")
+        self.month_pattern = regex.compile(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_MONTH"]) + r")\.?\s+$")
+        self.change_pattern = regex.compile(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_CHANGE"]) + r")(?:\s+by)?\s+$")
+        self.dateline = regex.compile(r"(?m)^\W{0,3}(?<place>[A-Z][A-Za-z.]*(?:[ \-][A-Z][A-Za-z.]*){0,2})\s*(?:,|\(|-)")
+
+    @classmethod
+    def of(cls, rules: RuleSet) -> Context:
+        """The context of `rules`, built on first use (engines share none: each has its own rule set)."""
+        with cls._lock:
+            ctx = cls._cache.get(rules)
+            if ctx is None:
+                ctx = cls._cache[rules] = cls(rules)
+        return ctx
+
+    def members(self, family: str) -> frozenset[str]:
+        """The currencies of a family: those whose English name ends in one of its lemmas."""
+        if family not in self._members:
+            lemmas = set(self.rules.lists["MONEY_FAMILY_LEMMAS"].get(family, family).split())
+            self._members[family] = frozenset(c for c, lemma in self.data.lemma.items() if lemma in lemmas)
+        return self._members[family]
+
+    def qualifier_codes(self, qualifier: str) -> list[str]:
+        return self.qualifiers.get(normalize_key(qualifier), [])
+
+    def default(self, family: str) -> str | None:
+        return self.rules.lists["MONEY_FAMILY_DEFAULT"].get(family) or None
+
+
+_PARAGRAPH = regex.compile(r"\n\s*\n|\n {3,}")
+_CUE_BEFORE, _CUE_AFTER = 150, 60
+
+
+def _resolve_families(text: str, drafts: list[Draft], ctx: Context) -> None:
+    """Give each amount whose currency is left open the currency its context points to."""
+    explicit: list[tuple[int, str]] = [(d.start, d.value["currency"]) for d in drafts if d.value.get("currency")]
+    dateline: list[str] | None = None  # read only if an amount needs it
+    cues = _cues_near(text, [d for d in drafts if "_family" in d.value], ctx)
+    breaks = [m.start() for m in _PARAGRAPH.finditer(text)]
+    for draft in drafts:
+        family, sign = draft.value.pop("_family", (None, False))
+        if family is None:
+            continue
+        members = ctx.members(family)
+        # "446 mln Canadian dlrs ... 16.2 mln dlrs": the words carry on; but "S$1.2 million ...
+        # $1.4 billion" is how wire copy sets a local dollar apart from the US one.
+        earlier = None if sign else next((c for start, c in reversed(explicit) if start < draft.start and c in members), None)
+        code = _cue(draft, members, cues, breaks) or earlier
+        if code is None:
+            dateline = _dateline_codes(text, ctx) if dateline is None else dateline
+            code = next((c for c in dateline if c in members), None) or ctx.default(family)
+        draft.value["currency"] = code
+        draft.value["currency_inferred"] = code is not None
+
+
+def _cues_near(text: str, drafts: list[Draft], ctx: Context) -> list[tuple[int, int, list[str]]]:
+    """The cue words within reach of the amounts left open, each stretch of text scanned once."""
+    stretches: list[list[int]] = []
+    for draft in drafts:  # drafts come in document order
+        lo, hi = max(0, draft.start - _CUE_BEFORE), min(len(text), draft.end + _CUE_AFTER)
+        if stretches and lo <= stretches[-1][1]:
+            stretches[-1][1] = max(stretches[-1][1], hi)
+        else:
+            stretches.append([lo, hi])
+    return [(m.start(), m.end(), ctx.cues[normalize_key(m.group())])
+            for lo, hi in stretches for pattern in ctx.cue_patterns for m in pattern.finditer(text, lo, hi)]
+
+
+def _cue(draft: Draft, members: frozenset[str], cues: list[tuple[int, int, list[str]]], breaks: list[int]) -> str | None:
+    """The currency a qualifier or cue word nearest to the amount names, within its paragraph and a short reach."""
+    paragraph = bisect.bisect_left(breaks, draft.start)
+    lo = max(draft.start - _CUE_BEFORE, breaks[paragraph - 1] if paragraph else 0)
+    hi = min(draft.end + _CUE_AFTER, breaks[paragraph] if paragraph < len(breaks) else draft.end + _CUE_AFTER)
+    best: tuple[int, str] | None = None
+    for start, end, codes in cues:
+        if end <= lo or start >= hi or draft.start <= start < draft.end:
+            continue
+        fitting = [c for c in codes if c in members]
+        distance = draft.start - end if end <= draft.start else start - draft.end
+        if fitting and (best is None or distance < best[0]):
+            best = (distance, fitting[0])
+    return best[1] if best else None
+
+
+def _dateline_codes(text: str, ctx: Context) -> list[str]:
+    """The currencies a dateline place at the head of the document points to ('HONG KONG, March 3 -')."""
+    for m in ctx.dateline.finditer(text, 0, min(len(text), 400)):
+        codes = ctx.rules.lists["MONEY_DATELINE"].get(normalize_key(m.group("place")))
+        if codes:
+            return codes.split()
+    return []
+
+
+def _finish(text: str, draft: Draft, rules: RuleSet, config: MoneyConfig | None) -> None:
+    """Turn a draft's working value into the record's: amount, approximation, per, conversion."""
+    value = draft.value
+    amount: Decimal = value.pop("_amount")
+    value.pop("_scaled", None)
+    value["amount"] = _number(amount)
+    value.setdefault("currency_inferred", False)
+    ctx = Context.of(rules)
+    start = value.get("range_id", draft.start)  # a range's approximator stands before its first bound
+    if m := ctx.approx_pattern.search(text, max(0, start - 30), start):
+        value["approximation"] = ctx.approx[normalize_key(m.group().strip())]
+    if config and config.convert_to and value.get("currency") in config.factors:
+        value["converted"] = {"amount": float(amount * config.factors[value["currency"]]),
+                              "currency": config.convert_to, "rates_date": config.rates_date}
+    draft.value = dict(sorted(value.items(), key=lambda item: _FIELD_ORDER[item[0]]))
+
