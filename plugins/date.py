@@ -35,7 +35,7 @@ from factx.candidates import range_drafts
 from factx.numbers import parse_number
 
 VERSION = "0.1.0"
-RULE_FILES = ("date.toml", "date_numeric.toml", "date_year.toml", "date_relative.toml")
+RULE_FILES = ("date.toml", "date_numeric.toml", "date_year.toml", "date_weekday.toml", "date_period.toml", "date_named.toml")
 
 Grain = Literal["day", "week", "weekend", "month", "quarter", "half", "season", "year", "decade", "century"]
 Mod = Literal["START", "MID", "END", "APPROX", "BEFORE", "AFTER", "ON_OR_BEFORE", "ON_OR_AFTER"]
@@ -128,7 +128,9 @@ class _Reader:
         self.ref = document.reference_date
         self.rules = rules
         self.config = config
-        self.tense = _tense_finder(rules)
+        compiled = _compiled_for(rules)
+        self.tense = compiled.tense
+        self.lookup = compiled.lookup
 
     def build(self, m: regex.Match[str]) -> Any:
         groups = {k: v for k, v in m.groupdict().items() if v is not None}
@@ -155,7 +157,7 @@ class _Reader:
 
     def parts(self, g: Mapping[str, str]) -> Parts | None:
         """The Parts a match's groups give, or None when they do not make a date (month 13)."""
-        lookup = self.rules.lookup
+        lookup = self.lookup
         fields: dict[str, Any] = {}
         if "year" in g:
             year = self._year(g["year"])
@@ -207,7 +209,7 @@ class _Reader:
     def _ordinal(self, text: str) -> int:
         """A day, quarter or month number written 4, 04, 4th or fourth."""
         digits = text.rstrip("stndrhSTNDRH")
-        return int(digits) if digits.isdigit() else int(self.rules.lookup("DATE_DAY_WORD", text))
+        return int(digits) if digits.isdigit() else int(self.lookup("DATE_DAY_WORD", text))
 
     def _decade(self, text: str) -> int:
         digits = text.lstrip("'’").rstrip("sS'’")
@@ -634,50 +636,80 @@ def _holiday(p: Parts, ref: date | None, lean: Callable[[], Direction]) -> Resol
 
 # -- tense -------------------------------------------------------------------------------------
 
-_SENTENCE_START = regex.compile(r"(?r)[.!?][\"')\]]*\s+(?=[\"'(\[]*[A-Z0-9])|[;:]\s|\n\s*\n")
-_SENTENCE_END = regex.compile(r"[.!?][\"')\]]*(?:\s|$)|[;:]\s|\n\s*\n")
-_CLAUSE_REACH = 300
-_finders: WeakKeyDictionary[RuleSet, Callable[[str, int, int], Direction]] = WeakKeyDictionary()
+_SENTENCE_START = regex.compile(r"(?r)[.!?;]\s|\n\s*\n")
+_SENTENCE_END = regex.compile(r"[.!?;](?:\s|$)|\n\s*\n")
+_CLAUSE_REACH = 150
 
 
-def _tense_finder(rules: RuleSet) -> Callable[[str, int, int], Direction]:
-    """The tense reader of a rule set, compiled once from its DATE_TENSE word list."""
-    finder = _finders.get(rules)
-    if finder is None:
-        finder = _finders[rules] = _compile_tense(rules.lists["DATE_TENSE"])
-    return finder
+class _TenseReader:
+    """The tense of the clause around a span: the nearest tense marker before it, else the first after it.
 
-
-def _compile_tense(words: Mapping[str, str]) -> Callable[[str, int, int], Direction]:
-    """A function giving the tense of the clause around a span: the nearest tense marker before it, else after it.
-
-    Markers are the DATE_TENSE words, and for the past any word in -ed too (except
-    the list's "none" words). A future or past auxiliary takes the verb after it
-    ("will be closed" is future, not the past of "closed").
+    Markers are the DATE_TENSE words and phrases, and for the past any word in
+    -ed too (except the list's "none" words), unless an auxiliary stands just
+    before it ("will be closed" is future, "is based" no tense at all).
     """
 
-    def alternation(kind: str) -> str:
-        keys = sorted((k for k, v in words.items() if v == kind), key=len, reverse=True)
-        return "|".join(r"\s+".join(regex.escape(part) for part in k.split()) for k in keys)
+    _WORD = regex.compile(r"['’]ll\b|[A-Za-z]+")
+    _AUXILIARY = frozenset({"be", "been", "being", "is", "are", "am", "get", "gets"})
 
-    marker = regex.compile(
-        rf"(?i)(?<future>\b(?:{alternation('future')})\b(?:\s+(?:not|be|been|have|also|then|soon))*(?:\s+\w+)?)"
-        rf"|(?<past>\b(?:{alternation('past')})\b(?:\s+(?:not|been|also))*(?:\s+\w+ed\b)?"
-        rf"|\b(?!(?:{alternation('none')})\b)[a-z]{{2,}}ed\b)"
-    )
+    def __init__(self, words: Mapping[str, str]):
+        self.markers = {tuple(phrase.replace("’", "'").split()): kind for phrase, kind in words.items()}
+        self.longest = max(len(key) for key in self.markers)
+        self.last_words = frozenset(key[-1] for key in self.markers)
 
-    def tense(text: str, start: int, end: int) -> Direction:
+    def __call__(self, text: str, start: int, end: int) -> Direction:
         lo = max(0, start - _CLAUSE_REACH)
         boundary = _SENTENCE_START.search(text, lo, start)
-        clause_start = boundary.end() if boundary else lo
-        last = None
-        for last in marker.finditer(text, clause_start, start):
-            pass
-        if last is None:
-            stop = _SENTENCE_END.search(text, end, min(len(text), end + _CLAUSE_REACH))
-            last = marker.search(text, end, stop.start() if stop else min(len(text), end + _CLAUSE_REACH))
-        if last is None:
-            return None
-        return "future" if last.group("future") else "past"
+        before = [w.lower().replace("’", "'") for w in self._WORD.findall(text, boundary.end() if boundary else lo, start)]
+        for i in range(len(before) - 1, -1, -1):
+            kind = self._marker(before, i)
+            if kind is not None:
+                return kind
+        hi = min(len(text), end + _CLAUSE_REACH)
+        stop = _SENTENCE_END.search(text, end, hi)
+        after = [w.lower().replace("’", "'") for w in self._WORD.findall(text, end, stop.start() if stop else hi)]
+        for i in range(len(after)):
+            kind = self._marker(after, i)
+            if kind is not None:
+                return kind
+        return None
 
-    return tense
+    def _marker(self, words: list[str], i: int) -> Direction:
+        """The tense the phrase ending at words[i] marks, or None."""
+        if words[i] not in self.last_words and not words[i].endswith("ed"):
+            return None
+        for n in range(min(self.longest, i + 1), 0, -1):
+            kind = self.markers.get(tuple(words[i - n + 1:i + 1]))
+            if kind is not None:
+                return None if kind == "none" else kind
+        if len(words[i]) > 4 and words[i].endswith("ed"):
+            helpers = words[max(0, i - 3):i]
+            if any(self.markers.get((w,)) == "future" for w in helpers):
+                return "future"
+            return None if helpers and helpers[-1] in self._AUXILIARY else "past"
+        return None
+
+
+class _Compiled:
+    """What the plugin derives once from a rule set: its tense reader and a cache of word-list lookups."""
+
+    def __init__(self, rules: RuleSet):
+        self.tense = _TenseReader(rules.lists["DATE_TENSE"])
+        self._rules = rules
+        self._looked_up: dict[tuple[str, str], Any] = {}
+
+    def lookup(self, list_name: str, surface: str) -> Any:
+        key = (list_name, surface)
+        if key not in self._looked_up:
+            self._looked_up[key] = self._rules.lookup(list_name, surface)
+        return self._looked_up[key]
+
+
+_compiled: WeakKeyDictionary[RuleSet, _Compiled] = WeakKeyDictionary()
+
+
+def _compiled_for(rules: RuleSet) -> _Compiled:
+    found = _compiled.get(rules)
+    if found is None:
+        found = _compiled[rules] = _Compiled(rules)
+    return found
