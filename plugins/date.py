@@ -114,6 +114,19 @@ class Parts:
 
 
 @dataclass(frozen=True, slots=True)
+class Lean:
+    """Which way a year-less date leans; `firm` if the user asked for it, `near` if its tense marker is close by.
+
+    A firm or near lean wins however far off the occurrence it picks; a lean
+    from a marker further away only within a reach (see `_pick`).
+    """
+
+    direction: Direction = None
+    firm: bool = False
+    near: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Resolved:
     timex: str
     grain: str
@@ -236,9 +249,12 @@ class _Reader:
         return {"timex": resolved.timex, "grain": resolved.grain, "mod": parts.mod,
                 "reference": self.ref if resolved.relative else None}
 
-    def direction(self, start: int, end: int) -> Direction:
-        """Which way a year-less date leans: the setting, else the tense of its clause, else None (nearest)."""
-        return self.config.prefer or self.tense(self.text, start, end)
+    def direction(self, start: int, end: int) -> Lean:
+        """Which way a year-less date leans: the setting, else the tense of its clause, else neither (nearest)."""
+        if self.config.prefer:
+            return Lean(self.config.prefer, firm=True)
+        direction, distance = self.tense(self.text, start, end)
+        return Lean(direction, near=distance <= _NEAR_WORDS)
 
 
 _UNMARKED = regex.compile(r"['’.]")
@@ -293,7 +309,7 @@ def _year_from_words(text: str, lists: Mapping[str, Mapping[str, Any]]) -> int:
 # -- resolution --------------------------------------------------------------------------------
 
 
-def _resolve(p: Parts, ref: date | None, lean: Callable[[], Direction]) -> Resolved | None:
+def _resolve(p: Parts, ref: date | None, lean: Callable[[], Lean]) -> Resolved | None:
     """The TIMEX3 value of an expression's parts against the reference date (None: no reference)."""
     if p.relday is not None or p.count is not None:
         return _offset(p, ref, lean)
@@ -320,13 +336,30 @@ def _year_text(p: Parts) -> str:
     return f"{p.year:04d}" if p.century_known else f"XX{p.year:02d}"
 
 
-def _pick(prev: Any, nxt: Any, lean: Direction, distance: Callable[[Any], int]) -> Any:
-    """The past or future occurrence as the lean says, else the nearer one (the past one on a tie)."""
-    if lean == "past" or nxt is None:
+def _pick(prev: Any, nxt: Any, lean: Lean, distance: Callable[[Any], int], reach: int) -> Any:
+    """The past or future occurrence as the lean says, else the nearer one (the past one on a tie).
+
+    A lean read from a tense marker a few words away only counts within
+    `reach` of the reference, since the clause's tense is then a weak sign:
+    "the preceding offer in mid-February", long after a "will" written in
+    March, is still last February.
+    """
+    if nxt is None:
         return prev
-    if lean == "future" or prev is None:
+    if prev is None:
+        return nxt
+    trusted = lean.firm or lean.near
+    if lean.direction == "past" and (trusted or distance(prev) <= reach):
+        return prev
+    if lean.direction == "future" and (trusted or distance(nxt) <= reach):
         return nxt
     return prev if distance(prev) <= distance(nxt) else nxt
+
+
+_DAYS_REACH = 304
+_MONTHS_REACH = 10
+_PERIOD_REACH = 6  # months to the start of a quarter, half or season a future lean may pick
+_NEAR_WORDS = 3
 
 
 def _valid(year: int, month: int, day: int) -> date | None:
@@ -336,7 +369,7 @@ def _valid(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _calendar(p: Parts, ref: date | None, lean: Callable[[], Direction]) -> Resolved | None:
+def _calendar(p: Parts, ref: date | None, lean: Callable[[], Lean]) -> Resolved | None:
     """Dates with a day and/or month, and maybe a year or a shift ("next May", "this 5/12")."""
     if p.month is None:
         return _day_of_month(p, ref, lean)
@@ -360,13 +393,13 @@ def _calendar(p: Parts, ref: date | None, lean: Callable[[], Direction]) -> Reso
     elif p.shift in ("next", "coming"):
         chosen = after[0] if after else None
     else:
-        chosen = _pick(prev, nxt, lean(), lambda d: abs((d - ref).days))
+        chosen = _pick(prev, nxt, lean(), lambda d: abs((d - ref).days), _DAYS_REACH)
     if chosen is None:
         return Resolved(f"XXXX-{p.month:02d}-{p.day:02d}", "day")
     return Resolved(chosen.isoformat(), "day", relative=True)
 
 
-def _month_only(p: Parts, ref: date | None, lean: Callable[[], Direction]) -> Resolved:
+def _month_only(p: Parts, ref: date | None, lean: Callable[[], Lean]) -> Resolved:
     if ref is None:
         return Resolved(f"XXXX-{p.month:02d}", "month")
     here = ref.year * 12 + ref.month - 1
@@ -379,11 +412,11 @@ def _month_only(p: Parts, ref: date | None, lean: Callable[[], Direction]) -> Re
     elif p.shift in ("next", "coming"):
         year = ref.year if p.month > ref.month else ref.year + 1
     else:
-        year = _pick(prev_year, next_year, lean(), lambda y: abs(y * 12 + p.month - 1 - here))
+        year = _pick(prev_year, next_year, lean(), lambda y: abs(y * 12 + p.month - 1 - here), _MONTHS_REACH)
     return Resolved(f"{year:04d}-{p.month:02d}", "month", relative=True)
 
 
-def _day_of_month(p: Parts, ref: date | None, lean: Callable[[], Direction]) -> Resolved | None:
+def _day_of_month(p: Parts, ref: date | None, lean: Callable[[], Lean]) -> Resolved | None:
     """A day with neither month nor year ("on the 18th"), or a weekday and a day ("Monday 21")."""
     if ref is None:
         if p.weekday is not None:
@@ -396,7 +429,7 @@ def _day_of_month(p: Parts, ref: date | None, lean: Callable[[], Direction]) -> 
     nxt = min((d for d in fits if d >= ref), default=None)
     if prev is None and nxt is None:
         return None
-    chosen = _pick(prev, nxt, lean(), lambda d: abs((d - ref).days))
+    chosen = _pick(prev, nxt, lean(), lambda d: abs((d - ref).days), _DAYS_REACH)
     return Resolved(chosen.isoformat(), "day", relative=True)
 
 
@@ -405,7 +438,7 @@ def _month_add(year: int, month: int, k: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def _weekday(p: Parts, ref: date | None, lean: Callable[[], Direction]) -> Resolved | None:
+def _weekday(p: Parts, ref: date | None, lean: Callable[[], Lean]) -> Resolved | None:
     if p.day is not None:
         return _day_of_month(p, ref, lean)
     if ref is None:
@@ -421,14 +454,14 @@ def _weekday(p: Parts, ref: date | None, lean: Callable[[], Direction]) -> Resol
     else:
         prev = ref - timedelta(days=(ref.isoweekday() - p.weekday) % 7)
         nxt = ref + timedelta(days=(p.weekday - ref.isoweekday()) % 7)
-        chosen = _pick(prev, nxt, lean(), lambda d: abs((d - ref).days))
+        chosen = _pick(prev, nxt, lean(), lambda d: abs((d - ref).days), 7)
     return Resolved(chosen.isoformat(), "day", relative=True)
 
 
 _SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 
 
-def _period(p: Parts, ref: date | None, lean: Callable[[], Direction]) -> Resolved:
+def _period(p: Parts, ref: date | None, lean: Callable[[], Lean]) -> Resolved:
     """A quarter, half or season: of the year written, else of the reference year (see `_period_year`)."""
     if p.quarter is not None:
         suffix, first, months = f"Q{p.quarter}", 3 * p.quarter - 2, 3
@@ -447,13 +480,14 @@ def _period(p: Parts, ref: date | None, lean: Callable[[], Direction]) -> Resolv
     return Resolved(f"{year:04d}-{suffix}", grain, relative=True)
 
 
-def _period_year(shift: str | None, first: int, months: int, ref: date, lean: Callable[[], Direction]) -> int:
+def _period_year(shift: str | None, first: int, months: int, ref: date, lean: Callable[[], Lean]) -> int:
     """The year of a year-less quarter, half or season.
 
-    "this" and "last"/"next" count in years; otherwise it is the latest one
-    begun by the reference date (a reporting period is named once it starts:
-    "first-half profit" in December is this year's), or with a future lean the
-    earliest one not yet over.
+    "this" and "last"/"next" count in years. Otherwise a past lean takes the
+    latest one begun by the reference date, a future lean the earliest one not
+    yet over (if it begins within six months, unless the lean is firm or near). Without a lean it is the reference year's, unless that begins more
+    than three months after the reference ("4TH QTR NET" in March is last
+    year's fourth quarter, "the second half" in June this year's).
     """
     if shift == "this":
         return ref.year
@@ -461,11 +495,15 @@ def _period_year(shift: str | None, first: int, months: int, ref: date, lean: Ca
         return ref.year - 1
     if shift in ("next", "coming"):
         return ref.year + 1
-    begun = ref.month >= first
-    if lean() == "future":
-        over = ref.month >= first + months
-        return ref.year + 1 if over else ref.year
-    return ref.year if begun else ref.year - 1
+    ahead = first - ref.month  # months from the reference month to this year's period
+    leaning = lean()
+    if leaning.direction == "past":
+        return ref.year if ahead <= 0 else ref.year - 1
+    if leaning.direction == "future":
+        year = ref.year if ahead > -months else ref.year + 1
+        if leaning.firm or leaning.near or (year - ref.year) * 12 + ahead <= _PERIOD_REACH:
+            return year
+    return ref.year if ahead <= 3 else ref.year - 1
 
 
 _UNIT_STEP = {"last": -1, "past": -1, "this": 0, "next": 1, "coming": 1}
@@ -510,7 +548,7 @@ def _within_shifted_unit(p: Parts, ref: date | None) -> Resolved | None:
     return None
 
 
-def _offset(p: Parts, ref: date | None, lean: Callable[[], Direction]) -> Resolved | None:
+def _offset(p: Parts, ref: date | None, lean: Callable[[], Lean]) -> Resolved | None:
     """"today", "two days ago", "in two weeks", "three days after Christmas": a day or unit counted from a base.
 
     The base is the anchor written after the count (a date, a weekday, a
@@ -518,7 +556,7 @@ def _offset(p: Parts, ref: date | None, lean: Callable[[], Direction]) -> Resolv
     date alone, the value is precise to the unit counted ("a year ago" is a
     year); from an anchor, it is a day.
     """
-    if p.dir == "ahead" and lean() == "past":
+    if p.dir == "ahead" and lean().direction == "past":
         return None  # "rose 5 pct in two years": a duration, not a date
     anchored = any(field is not None for field in (p.month, p.weekday, p.holiday, p.day))
     if anchored:
@@ -560,6 +598,14 @@ def _in_unit(day: date, unit: str) -> Resolved:
 
 
 def _add(start: date, n: int, unit: str) -> date | None:
+    """The day n units after start (before it for n < 0), or None past the calendar's range."""
+    try:
+        return _move(start, n, unit)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _move(start: date, n: int, unit: str) -> date | None:
     if unit == "day":
         return start + timedelta(days=n)
     if unit in ("week", "fortnight"):
@@ -612,7 +658,7 @@ def _easter(year: int) -> date:
     return date(year, month, day + 1)
 
 
-def _holiday(p: Parts, ref: date | None, lean: Callable[[], Direction]) -> Resolved:
+def _holiday(p: Parts, ref: date | None, lean: Callable[[], Lean]) -> Resolved:
     if p.year is not None:
         return Resolved(_holiday_in(p.year, p.holiday).isoformat(), "day")
     if ref is None:
@@ -630,49 +676,63 @@ def _holiday(p: Parts, ref: date | None, lean: Callable[[], Direction]) -> Resol
     else:
         prev = ref if ref in days else before[-1]
         nxt = ref if ref in days else after[0]
-        chosen = _pick(prev, nxt, lean(), lambda d: abs((d - ref).days))
+        chosen = _pick(prev, nxt, lean(), lambda d: abs((d - ref).days), _DAYS_REACH)
     return Resolved(chosen.isoformat(), "day", relative=True)
 
 
 # -- tense -------------------------------------------------------------------------------------
 
-_SENTENCE_START = regex.compile(r"(?r)[.!?;]\s|\n\s*\n")
-_SENTENCE_END = regex.compile(r"[.!?;](?:\s|$)|\n\s*\n")
+# Where a clause stops: a sentence end, a blank line, or a new indented line (a paragraph or a table row).
+_SENTENCE_START = regex.compile(r"(?r)[.!?;]\s|\n\s*\n|\n[ \t]+")
+_SENTENCE_END = regex.compile(r"[.!?;](?:\s|$)|\n\s*\n|\n[ \t]+")
 _CLAUSE_REACH = 150
 
 
 class _TenseReader:
-    """The tense of the clause around a span: the nearest tense marker before it, else the first after it.
+    """The tense of the clause around a span: its nearest tense marker, before it or after it (before on a tie).
 
     Markers are the DATE_TENSE words and phrases, and for the past any word in
     -ed too (except the list's "none" words), unless an auxiliary stands just
     before it ("will be closed" is future, "is based" no tense at all).
+    Reporting verbs ("report") mark the past only before the date.
     """
 
     _WORD = regex.compile(r"['’]ll\b|[A-Za-z]+")
     _AUXILIARY = frozenset({"be", "been", "being", "is", "are", "am", "get", "gets"})
+    _CLAUSE_OPENERS = frozenset({"that", "because", "but", "while", "although", "whereas"})
 
     def __init__(self, words: Mapping[str, str]):
         self.markers = {tuple(phrase.replace("’", "'").split()): kind for phrase, kind in words.items()}
         self.longest = max(len(key) for key in self.markers)
         self.last_words = frozenset(key[-1] for key in self.markers)
+        self.reporting = frozenset(key[-1] for key, kind in self.markers.items() if kind == "report")
 
-    def __call__(self, text: str, start: int, end: int) -> Direction:
+    def __call__(self, text: str, start: int, end: int) -> tuple[Direction, int]:
+        """The tense and how many words from the date its marker stands (None, and a large number, without one)."""
         lo = max(0, start - _CLAUSE_REACH)
         boundary = _SENTENCE_START.search(text, lo, start)
-        before = [w.lower().replace("’", "'") for w in self._WORD.findall(text, boundary.end() if boundary else lo, start)]
-        for i in range(len(before) - 1, -1, -1):
-            kind = self._marker(before, i)
-            if kind is not None:
-                return kind
+        before = self._words(text, boundary.end() if boundary else lo, start)
         hi = min(len(text), end + _CLAUSE_REACH)
         stop = _SENTENCE_END.search(text, end, hi)
-        after = [w.lower().replace("’", "'") for w in self._WORD.findall(text, end, stop.start() if stop else hi)]
-        for i in range(len(after)):
-            kind = self._marker(after, i)
-            if kind is not None:
-                return kind
-        return None
+        after = self._words(text, end, stop.start() if stop else hi)
+        back = None
+        for i in range(len(before) - 1, -1, -1):
+            if before[i] in self._CLAUSE_OPENERS:
+                break  # "noted that Easter sales will fall": the date's clause starts at "that"
+            if kind := self._marker(before, i):
+                back = (len(before) - i, kind)
+                break
+        # A reporting verb after the date ("..., they said") dates the report, not the event.
+        ahead = next(((i + 1, kind) for i in range(len(after))
+                      if (kind := self._marker(after, i)) and after[i] not in self.reporting), None)
+        found = [m for m in (back, ahead) if m]
+        if not found:
+            return None, _CLAUSE_REACH
+        distance, kind = min(found, key=lambda m: m[0])  # before wins a tie: min keeps the first
+        return kind, distance
+
+    def _words(self, text: str, start: int, end: int) -> list[str]:
+        return [w.lower().replace("’", "'") for w in self._WORD.findall(text, start, end)]
 
     def _marker(self, words: list[str], i: int) -> Direction:
         """The tense the phrase ending at words[i] marks, or None."""
@@ -681,7 +741,7 @@ class _TenseReader:
         for n in range(min(self.longest, i + 1), 0, -1):
             kind = self.markers.get(tuple(words[i - n + 1:i + 1]))
             if kind is not None:
-                return None if kind == "none" else kind
+                return {"none": None, "report": "past"}.get(kind, kind)
         if len(words[i]) > 4 and words[i].endswith("ed"):
             helpers = words[max(0, i - 3):i]
             if any(self.markers.get((w,)) == "future" for w in helpers):
