@@ -356,8 +356,8 @@ def _pick(prev: Any, nxt: Any, lean: Lean, distance: Callable[[Any], int], reach
     return prev if distance(prev) <= distance(nxt) else nxt
 
 
-_DAYS_REACH = 304
-_MONTHS_REACH = 10
+_DAYS_REACH = 183
+_MONTHS_REACH = 6
 _PERIOD_REACH = 6  # months to the start of a quarter, half or season a future lean may pick
 _NEAR_WORDS = 3
 
@@ -736,18 +736,19 @@ class _TenseReader:
 
     def _marker(self, words: list[str], i: int) -> Direction:
         """The tense the phrase ending at words[i] marks, or None."""
-        if words[i] not in self.last_words and not words[i].endswith("ed"):
+        word = words[i]
+        if word not in self.last_words and not word.endswith("ed"):
             return None
-        for n in range(min(self.longest, i + 1), 0, -1):
-            kind = self.markers.get(tuple(words[i - n + 1:i + 1]))
-            if kind is not None:
-                return {"none": None, "report": "past"}.get(kind, kind)
-        if len(words[i]) > 4 and words[i].endswith("ed"):
+        kind = next((found for n in range(min(self.longest, i + 1), 0, -1)
+                     if (found := self.markers.get(tuple(words[i - n + 1:i + 1]))) is not None), None)
+        if kind is None and len(word) > 4 and word.endswith("ed"):
+            kind = "past"
+        if kind in ("past", "report"):
             helpers = words[max(0, i - 3):i]
-            if any(self.markers.get((w,)) == "future" for w in helpers):
+            if any(self.markers.get((helper,)) == "future" for helper in helpers):
                 return "future"
             return None if helpers and helpers[-1] in self._AUXILIARY else "past"
-        return None
+        return None if kind == "none" else kind
 
 
 class _Compiled:
