@@ -35,7 +35,8 @@ from factx.candidates import range_drafts
 from factx.numbers import parse_number
 
 VERSION = "0.1.0"
-RULE_FILES = ("date.toml", "date_numeric.toml", "date_year.toml", "date_weekday.toml", "date_period.toml", "date_named.toml")
+RULE_FILES = ("date.toml", "date_numeric.toml", "date_year.toml", "date_day.toml", "date_period.toml",
+              "date_quarter.toml", "date_offset.toml")
 
 Grain = Literal["day", "week", "weekend", "month", "quarter", "half", "season", "year", "decade", "century"]
 Mod = Literal["START", "MID", "END", "APPROX", "BEFORE", "AFTER", "ON_OR_BEFORE", "ON_OR_AFTER"]
