@@ -683,10 +683,7 @@ def _holiday(p: Parts, ref: date | None, lean: Callable[[], Lean]) -> Resolved:
 
 # -- tense -------------------------------------------------------------------------------------
 
-# Where a clause stops: a sentence end, a blank line, or a new indented line (a paragraph or a table row).
-_SENTENCE_START = regex.compile(r"(?r)[.!?;]\s|\n\s*\n|\n[ \t]+")
-_SENTENCE_END = regex.compile(r"[.!?;](?:\s|$)|\n\s*\n|\n[ \t]+")
-_CLAUSE_REACH = 150
+_CLAUSE_REACH = 100  # characters either side of a date searched for its clause's tense
 
 
 class _TenseReader:
@@ -695,10 +692,13 @@ class _TenseReader:
     Markers are the DATE_TENSE words and phrases, and for the past any word in
     -ed too (except the list's "none" words), unless an auxiliary stands just
     before it ("will be closed" is future, "is based" no tense at all).
-    Reporting verbs ("report") mark the past only before the date.
+    Reporting verbs ("report") mark the past only before the date. A clause
+    stops at a sentence end, a blank line or a new indented line (a paragraph
+    or a table row), and before the date at a word such as "that".
     """
 
-    _WORD = regex.compile(r"['’]ll\b|[A-Za-z]+")
+    # A word, or None for what ends a clause (the `stop` group).
+    _TOKEN = regex.compile(r"(?<word>['’]ll\b|[A-Za-z]+)|(?<stop>[.!?;](?=\s|$)|\n\s*\n|\n[ \t]+)")
     _AUXILIARY = frozenset({"be", "been", "being", "is", "are", "am", "get", "gets"})
     _CLAUSE_OPENERS = frozenset({"that", "because", "but", "while", "although", "whereas"})
 
@@ -710,30 +710,27 @@ class _TenseReader:
 
     def __call__(self, text: str, start: int, end: int) -> tuple[Direction, int]:
         """The tense and how many words from the date its marker stands (None, and a large number, without one)."""
-        lo = max(0, start - _CLAUSE_REACH)
-        boundary = _SENTENCE_START.search(text, lo, start)
-        before = self._words(text, boundary.end() if boundary else lo, start)
-        hi = min(len(text), end + _CLAUSE_REACH)
-        stop = _SENTENCE_END.search(text, end, hi)
-        after = self._words(text, end, stop.start() if stop else hi)
+        tokens = self._TOKEN.findall(text, max(0, start - _CLAUSE_REACH), start)
+        stops = [i for i, (_, stop) in enumerate(tokens) if stop]
+        before = [word.lower().replace("’", "'") for word, _ in tokens[stops[-1] + 1 if stops else 0:]]
         back = None
         for i in range(len(before) - 1, -1, -1):
             if before[i] in self._CLAUSE_OPENERS:
                 break  # "noted that Easter sales will fall": the date's clause starts at "that"
             if kind := self._marker(before, i):
-                back = (len(before) - i, kind)
+                back = (kind, len(before) - i)
                 break
-        # A reporting verb after the date ("..., they said") dates the report, not the event.
-        ahead = next(((i + 1, kind) for i in range(len(after))
-                      if (kind := self._marker(after, i)) and after[i] not in self.reporting), None)
-        found = [m for m in (back, ahead) if m]
-        if not found:
-            return None, _CLAUSE_REACH
-        distance, kind = min(found, key=lambda m: m[0])  # before wins a tie: min keeps the first
-        return kind, distance
-
-    def _words(self, text: str, start: int, end: int) -> list[str]:
-        return [w.lower().replace("’", "'") for w in self._WORD.findall(text, start, end)]
+        reach = back[1] - 1 if back else _CLAUSE_REACH
+        after: list[str] = []
+        for word, stop in self._TOKEN.findall(text, end, min(len(text), end + _CLAUSE_REACH)):
+            if stop or len(after) >= reach:
+                break
+            after.append(word.lower().replace("’", "'"))
+            kind = self._marker(after, len(after) - 1)
+            # A reporting verb after the date ("..., they said") dates the report, not the event.
+            if kind and after[-1] not in self.reporting:
+                return kind, len(after)
+        return back or (None, _CLAUSE_REACH)
 
     def _marker(self, words: list[str], i: int) -> Direction:
         """The tense the phrase ending at words[i] marks, or None."""
