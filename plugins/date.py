@@ -248,7 +248,8 @@ class _Reader:
         if resolved is None:
             return None
         return {"timex": resolved.timex, "grain": resolved.grain, "mod": parts.mod,
-                "reference": self.ref if resolved.relative else None}
+                "reference": self.ref if resolved.relative else None,
+                "approximation": "about" if parts.mod == "APPROX" else None}
 
     def direction(self, start: int, end: int) -> Lean:
         """Which way a year-less date leans: the setting, else the tense of its clause, else neither (nearest)."""
