@@ -10,7 +10,8 @@ combination of them into a value, so a new rule file needs no Python:
 - `weekday`, `quarter`, `half`, `season`, `holiday`, `decade`;
 - `mod` (late, mid-, around), `shift` (last, next, this, past, coming) with
   an optional `unit` (week, month, year...), `relday` (today, yesterday),
-  `count` + `unit` + `dir` (two days ago, in two weeks, three days after a date);
+  `count` + `unit` + `dir` (two days ago, in two weeks, three days after a
+  date), `on_weekday` (the weekday of the week a count lands in);
 - `low`/`high`: the two bounds of a range; the second bound's groups end in `2`.
 
 A year-less expression is resolved by the reference date: `--prefer` if set,
@@ -35,10 +36,11 @@ from factx.candidates import range_drafts
 from factx.numbers import parse_number
 
 VERSION = "0.1.0"
+_UNMARKED = regex.compile(r"['’.]")  # holiday names are looked up without apostrophes and dots
 RULE_FILES = ("date.toml", "date_numeric.toml", "date_year.toml", "date_day.toml", "date_period.toml",
               "date_quarter.toml", "date_offset.toml")
 
-Grain = Literal["day", "week", "weekend", "month", "quarter", "half", "season", "year", "decade", "century"]
+Grain = Literal["day", "week", "weekend", "month", "quarter", "half", "season", "year", "decade"]
 Mod = Literal["START", "MID", "END", "APPROX", "BEFORE", "AFTER", "ON_OR_BEFORE", "ON_OR_AFTER"]
 Direction = Literal["past", "future"] | None
 
@@ -49,7 +51,8 @@ class DateValue(RangedValue):
     timex: str = Field(description="TIMEX3 value: 2025-12-10, 2025-10, 2025-W50, 2025-Q3, 199, XXXX-10-18.")
     grain: Grain = Field(description="The unit the value is precise to.")
     mod: Mod | None = Field(default=None, description="TIMEX3 modifier: 'late October' is 2025-10 with END.")
-    reference: date | None = Field(default=None, description="The reference date a relative expression was resolved against.")
+    reference: date | None = Field(
+        default=None, description="The reference date a relative expression was resolved against.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +132,8 @@ class Lean:
 
 @dataclass(frozen=True, slots=True)
 class Resolved:
+    """A TIMEX3 value, its grain, and whether the reference date went into it."""
+
     timex: str
     grain: str
     relative: bool = False
@@ -170,8 +175,15 @@ class _Reader:
     # -- reading groups --
 
     def parts(self, g: Mapping[str, str]) -> Parts | None:
-        """The Parts a match's groups give, or None when they do not make a date (month 13)."""
-        lookup = self.lookup
+        """The Parts a match's groups give, or None when they do not make a date (month 13, day 32)."""
+        calendar_fields = self._calendar_fields(g)
+        word_fields = self._word_fields(g)
+        if calendar_fields is None or word_fields is None:
+            return None
+        return Parts(**calendar_fields, **word_fields)
+
+    def _calendar_fields(self, g: Mapping[str, str]) -> dict[str, Any] | None:
+        """Year, month and day, from digits, names or words."""
         fields: dict[str, Any] = {}
         if "year" in g:
             year = self._year(g["year"])
@@ -179,7 +191,7 @@ class _Reader:
                 return None
             fields["year"], fields["century_known"] = year
         if "month" in g:
-            fields["month"] = lookup("DATE_MONTH", g["month"].rstrip("."))
+            fields["month"] = self.lookup("DATE_MONTH", g["month"].rstrip("."))
         if "mon" in g:
             fields["month"] = self._ordinal(g["mon"])
         if "day" in g:
@@ -191,24 +203,27 @@ class _Reader:
             fields["month"], fields["day"] = month_day
         if not (1 <= fields.get("month", 1) <= 12 and 1 <= fields.get("day", 1) <= 31):
             return None
-        for name, list_name in (("weekday", "DATE_WEEKDAY"), ("on_weekday", "DATE_WEEKDAY"), ("season", "DATE_SEASON"), ("mod", "DATE_MOD"),
-                                ("shift", "DATE_SHIFT"), ("unit", "DATE_UNIT"), ("relday", "DATE_RELDAY"),
-                                ("dir", "DATE_DIRECTION")):
-            if name in g:
-                fields[name] = lookup(list_name, g[name].rstrip("."))
+        return fields
+
+    _LISTED = (("weekday", "DATE_WEEKDAY"), ("on_weekday", "DATE_WEEKDAY"), ("season", "DATE_SEASON"),
+               ("mod", "DATE_MOD"), ("shift", "DATE_SHIFT"), ("unit", "DATE_UNIT"), ("relday", "DATE_RELDAY"),
+               ("dir", "DATE_DIRECTION"))
+
+    def _word_fields(self, g: Mapping[str, str]) -> dict[str, Any] | None:
+        """Everything else: words looked up in the word lists, ordinals, a decade, a count."""
+        fields = {name: self.lookup(list_name, g[name].rstrip(".")) for name, list_name in self._LISTED if name in g}
         if "holiday" in g:
-            fields["holiday"] = lookup("DATE_HOLIDAY", _UNMARKED.sub("", g["holiday"]))
+            fields["holiday"] = self.lookup("DATE_HOLIDAY", _UNMARKED.sub("", g["holiday"]))
         for name in ("quarter", "half"):
             if name in g:
                 fields[name] = self._ordinal(g[name])
         if "decade" in g:
             fields["decade"] = self._decade(g["decade"])
         if "count" in g:
-            count = self._count(g["count"])
-            if count is None:
+            fields["count"] = self._count(g["count"])
+            if fields["count"] is None:
                 return None
-            fields["count"] = count
-        return Parts(**fields)
+        return fields
 
     def _year(self, text: str) -> tuple[int, bool] | None:
         digits = text.lstrip("'’")
@@ -259,9 +274,6 @@ class _Reader:
         return Lean(direction, near=distance <= _NEAR_WORDS)
 
 
-_UNMARKED = regex.compile(r"['’.]")
-
-
 def _share_fields(a: Parts, b: Parts) -> tuple[Parts, Parts]:
     """Give each bound of a range the month and year only the other writes ("March 3-4", "18 and 19 June")."""
     for name in ("year", "month"):
@@ -288,7 +300,10 @@ def _numeric_month_day(a: int, b: int, day_first: bool) -> tuple[int, int] | Non
 
 
 def _two_digit_year(yy: int, ref: date | None) -> tuple[int, bool]:
-    """The century of '87: the latest year ending so that is at most 20 years after the reference."""
+    """The year '87 means: the latest one ending in 87 that is at most 20 years after the reference.
+
+    Without a reference the century stays unknown (the flag is False).
+    """
     if ref is None:
         return yy, False
     year = (ref.year // 100) * 100 + yy
@@ -312,7 +327,7 @@ def _year_from_words(text: str, lists: Mapping[str, Mapping[str, Any]]) -> int:
 
 
 def _resolve(p: Parts, ref: date | None, lean: Callable[[], Lean]) -> Resolved | None:
-    """The TIMEX3 value of an expression's parts against the reference date (None: no reference)."""
+    """The TIMEX3 value of an expression's parts against the reference date, or None if they make no date."""
     if p.relday is not None or p.count is not None:
         return _offset(p, ref, lean)
     if p.decade is not None:
@@ -487,7 +502,8 @@ def _period_year(shift: str | None, first: int, months: int, ref: date, lean: Ca
 
     "this" and "last"/"next" count in years. Otherwise a past lean takes the
     latest one begun by the reference date, a future lean the earliest one not
-    yet over (if it begins within six months, unless the lean is firm or near). Without a lean it is the reference year's, unless that begins more
+    yet over (if it begins within six months, unless the lean is firm or
+    near). Without a lean it is the reference year's, unless that begins more
     than three months after the reference ("4TH QTR NET" in March is last
     year's fourth quarter, "the second half" in June this year's).
     """
@@ -509,6 +525,11 @@ def _period_year(shift: str | None, first: int, months: int, ref: date, lean: Ca
 
 
 _UNIT_STEP = {"last": -1, "past": -1, "this": 0, "next": 1, "coming": 1}
+# The underspecified value of each unit, for a relative expression without a reference date.
+_UNKNOWN_UNIT = {"day": Resolved("XXXX-XX-XX", "day"), "week": Resolved("XXXX-WXX", "week"),
+                 "weekend": Resolved("XXXX-WXX-WE", "weekend"), "fortnight": Resolved("XXXX-WXX", "week"),
+                 "month": Resolved("XXXX-XX", "month"), "quarter": Resolved("XXXX-QX", "quarter"),
+                 "half": Resolved("XXXX-HX", "half"), "year": Resolved("XXXX", "year"), "decade": Resolved("XXX", "decade")}
 
 
 def _shifted_unit(p: Parts, ref: date | None) -> Resolved | None:
@@ -516,9 +537,7 @@ def _shifted_unit(p: Parts, ref: date | None) -> Resolved | None:
     n = _UNIT_STEP[p.shift]
     unit = p.unit
     if ref is None:
-        blank = {"week": "XXXX-WXX", "weekend": "XXXX-WXX-WE", "month": "XXXX-XX", "quarter": "XXXX-QX",
-                 "half": "XXXX-HX", "year": "XXXX", "decade": "XXX"}
-        return Resolved(blank[unit], unit) if unit in blank else None
+        return _UNKNOWN_UNIT.get(unit)
     if unit in ("week", "weekend"):
         year, week, _ = (ref + timedelta(weeks=n)).isocalendar()
         return Resolved(f"{year:04d}-W{week:02d}" + ("-WE" if unit == "weekend" else ""), unit, relative=True)
@@ -567,7 +586,9 @@ def _offset(p: Parts, ref: date | None, lean: Callable[[], Lean]) -> Resolved | 
             return None
         start, relative = date.fromisoformat(base.timex), base.relative
     elif ref is None:
-        return Resolved("XXXX-XX-XX" if p.relday is not None or p.unit == "day" else "XXXX", "day")
+        if p.relday is not None:
+            return Resolved("XXXX-XX-XX", "day")
+        return _UNKNOWN_UNIT.get(p.unit)
     else:
         start, relative = ref + timedelta(days=p.relday or 0), True
     if p.count is None:
@@ -621,7 +642,8 @@ def _move(start: date, n: int, unit: str) -> date | None:
 
 # -- holidays ----------------------------------------------------------------------------------
 
-_HOLIDAY_SPEC = regex.compile(r"^(?:(?<m>\d\d)-(?<d>\d\d)|(?<easter>easter)|(?<m>\d\d)/(?<wd>[1-7])/(?<n>-?[1-5]))(?<shift>[+\-]\d+)?$")
+_HOLIDAY_SPEC = regex.compile(
+    r"^(?:(?<m>\d\d)-(?<d>\d\d)|(?<easter>easter)|(?<m>\d\d)/(?<wd>[1-7])/(?<n>-?[1-5]))(?<shift>[+\-]\d+)?$")
 
 
 def _holiday_in(year: int, spec: str) -> date:

@@ -95,6 +95,20 @@ def test_weekdays_resolve_consistently(engine, ref, weekday):
     assert week_of(resolved(f"Talks resume next {name}.")) == week_of(ref + timedelta(weeks=1))
 
 
+@pytest.mark.parametrize("text,ref,expected", [
+    ("The merger is expected to be completed in June, the companies said.", date(1987, 3, 5), "1987-06"),
+    ("The bank will sell bills at rates below those of the preceding offer in mid-February.", date(1987, 3, 5),
+     "1987-02"),
+    ("Local elections will be held on April 12.", date(1987, 3, 16), "1987-04-12"),
+    ("The retailer noted that Easter sales will fall in April.", date(1987, 4, 9), "1987-04-19"),
+    ("The plant reopened on Jan. 15.", date(2025, 12, 11), "2025-01-15"),
+])
+def test_tense_of_the_clause(engine, text, ref, expected):
+    """Reporting verbs after a date, far-off markers and participles do not pull a date a year away."""
+    timexes = [f.value.timex for f in dates_in(engine, text, ref)]
+    assert expected in timexes
+
+
 @pytest.mark.parametrize("prefer,expected", [("past", "2025-12-10"), ("future", "2025-12-17")])
 def test_prefer_overrides_the_nearest(prefer, expected):
     engine = Engine(load_entrypoints=False, settings={"prefer": prefer})
