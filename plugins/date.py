@@ -119,7 +119,7 @@ class Parts:
 
 @dataclass(frozen=True, slots=True)
 class Lean:
-    """Which way a year-less date leans; `firm` if the user asked for it, `near` if its tense marker is close by.
+    """Which way a year-less date leans; `firm` if the user asked for it, `near` if its tense marker comes just before.
 
     A firm or near lean wins however far off the occurrence it picks; a lean
     from a marker further away only within a reach (see `_pick`).
@@ -270,8 +270,8 @@ class _Reader:
         """Which way a year-less date leans: the setting, else the tense of its clause, else neither (nearest)."""
         if self.config.prefer:
             return Lean(self.config.prefer, firm=True)
-        direction, distance = self.tense(self.text, start, end)
-        return Lean(direction, near=distance <= _NEAR_WORDS)
+        direction, near = self.tense(self.text, start, end)
+        return Lean(direction, near=near)
 
 
 def _share_fields(a: Parts, b: Parts) -> tuple[Parts, Parts]:
@@ -376,7 +376,6 @@ def _pick(prev: Any, nxt: Any, lean: Lean, distance: Callable[[Any], int], reach
 _DAYS_REACH = 183
 _MONTHS_REACH = 6
 _PERIOD_REACH = 6  # months to the start of a quarter, half or season a future lean may pick
-_NEAR_WORDS = 3
 
 
 def _valid(year: int, month: int, day: int) -> date | None:
@@ -724,6 +723,7 @@ class _TenseReader:
     _TOKEN = regex.compile(r"(?<word>['’]ll\b|[A-Za-z]+)|(?<stop>[.!?;](?=\s|$)|\n\s*\n|\n[ \t]+)")
     _AUXILIARY = frozenset({"be", "been", "being", "is", "are", "am", "get", "gets"})
     _CLAUSE_OPENERS = frozenset({"that", "because", "but", "while", "although", "whereas"})
+    _NEAR_WORDS = 3
 
     def __init__(self, words: Mapping[str, str]):
         self.markers = {tuple(phrase.replace("’", "'").split()): kind for phrase, kind in words.items()}
@@ -731,8 +731,8 @@ class _TenseReader:
         self.last_words = frozenset(key[-1] for key in self.markers)
         self.reporting = frozenset(key[-1] for key, kind in self.markers.items() if kind == "report")
 
-    def __call__(self, text: str, start: int, end: int) -> tuple[Direction, int]:
-        """The tense and how many words from the date its marker stands (None, and a large number, without one)."""
+    def __call__(self, text: str, start: int, end: int) -> tuple[Direction, bool]:
+        """The tense, and whether its marker comes just before the date ("reopened on Jan. 15"), a strong sign."""
         tokens = self._TOKEN.findall(text, max(0, start - _CLAUSE_REACH), start)
         stops = [i for i, (_, stop) in enumerate(tokens) if stop]
         before = [word.lower().replace("’", "'") for word, _ in tokens[stops[-1] + 1 if stops else 0:]]
@@ -752,8 +752,8 @@ class _TenseReader:
             kind = self._marker(after, len(after) - 1)
             # A reporting verb after the date ("..., they said") dates the report, not the event.
             if kind and after[-1] not in self.reporting:
-                return kind, len(after)
-        return back or (None, _CLAUSE_REACH)
+                return kind, False
+        return (back[0], back[1] <= self._NEAR_WORDS) if back else (None, False)
 
     def _marker(self, words: list[str], i: int) -> Direction:
         """The tense the phrase ending at words[i] marks, or None."""
