@@ -251,10 +251,11 @@ class _Reader:
         return (century if century * 10 + tens <= self.ref.year // 10 else century - 1) * 10 + tens
 
     def _count(self, text: str) -> int | None:
+        """A whole count of units below a thousand ("in 1985 qtr" counts no quarters), else None."""
         if text.casefold() in ("a", "an"):
             return 1
         value = parse_number(text, self.rules.lists)
-        return int(value) if value == int(value) and value > 0 else None
+        return int(value) if value == int(value) and 0 < value < 1000 else None
 
     # -- values --
 
@@ -576,8 +577,8 @@ def _offset(p: Parts, ref: date | None, lean: Callable[[], Lean]) -> Resolved | 
     date alone, the value is precise to the unit counted ("a year ago" is a
     year); from an anchor, it is a day.
     """
-    if p.dir == "ahead" and lean().direction == "past":
-        return None  # "rose 5 pct in two years": a duration, not a date
+    if p.dir == "ahead" and lean().direction != "future":
+        return None  # only "will leave in two weeks" is a date; "rose 5 pct in two years" is a duration
     anchored = any(field is not None for field in (p.month, p.weekday, p.holiday, p.day))
     if anchored:
         base = _resolve(replace(p, count=None, dir=None, unit=None, mod=None), ref, lean)
