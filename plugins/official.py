@@ -1,0 +1,167 @@
+"""The `official` plugin: office holders with their title, name, country and organization."""
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from importlib.resources import files
+from typing import Literal
+
+import regex
+from pydantic import Field
+
+from factx import Candidate, Document, Draft, FactType, Rule, RuleSet, Value, hookimpl
+from factx.rulebook import normalize_key
+
+VERSION = "0.1.0"
+
+Status = Literal["former", "acting", "designate", "then"]
+
+
+class OfficialValue(Value):
+    """A person named with the office they hold, or a specific office standing alone."""
+
+    title: str = Field(description="The office as written, without the person, status, country or organization.")
+    person: str | None = Field(default=None, description="The office holder's name as written, or null.")
+    country: str | None = Field(default=None, description="ISO 3166 alpha-2 code of the office's country, where known.")
+    organization: str | None = Field(
+        default=None, description="Who the office belongs to where not a country: 'Federal Reserve', 'IMF'.")
+    status: Status | None = Field(default=None, description="Former, acting, designate or then, where written.")
+
+
+@hookimpl
+def factx_register_fact_types(register) -> None:
+    register(FactType("official", OfficialValue, VERSION, "A person named with the office they hold."))
+
+
+@hookimpl
+def factx_register_rule_paths(register) -> None:
+    register(files("factx") / "rules" / "official.toml")
+
+
+@hookimpl
+def factx_extract(document: Document, rules: RuleSet) -> Iterator[Candidate]:
+    # The span of a fact leaves out the owner before its title ("U.S."), so candidates
+    # are built here rather than spanning the whole match.
+    for rule, m in rules.matches(document.text):
+        if not rule.emit:
+            yield Candidate(m.start(), m.end(), rule)
+        elif draft := _draft(rules, rule, m):
+            yield Candidate(draft.start, draft.end, rule, (draft,))
+
+
+def _draft(rules: RuleSet, rule: Rule, m: regex.Match[str]) -> Draft | None:
+    g = {name: text for name, text in m.groupdict().items() if text}
+    if "indef" in g:
+        return None
+    # Modifiers and portfolios before the head were read by a lookbehind, as group `pre`.
+    title_start = m.start("pre") if "pre" in g else m.start("title")
+    title, person = _clean(m.string[title_start:m.end("title")]), _clean(g.get("person"))
+    if person is None and title.isupper():
+        return None  # a headline in capitals
+    if person is not None and _place(rules, person):
+        return None  # "In Washington, the president said"
+    if person is not None and " " not in person and title[0].islower() and m.start("person") > title_start:
+        return None  # "committee chairman Citibank": a one-word name after a title needs a capitalized title
+    if _weak_apposition(rules, m, g, person, title):
+        return None
+    country, organization = _owner(rules, g.get("prefix"), g.get("org"))
+    value = {"title": title, "person": person, "country": country, "organization": organization,
+             "status": _status(rules, g.get("status"), g.get("suffix"))}
+    parts = [name for name in ("status", "title", "suffix", "person") if name in g]
+    start = min(title_start, *(m.start(name) for name in parts))
+    return Draft(start, max(m.end(name) for name in parts), value)
+
+
+def _weak_apposition(rules: RuleSet, m: regex.Match[str], g: dict[str, str], person: str | None, title: str) -> bool:
+    """A one-word "name" before a comma and a bare title with no owner: "Separately, the president said"."""
+    if person is None or m.start("person") > m.start("title") or " " in person:
+        return False
+    if "prefix" in g or "org" in g:
+        return False
+    return all(word == "and" or _is_bare_head(rules, word) for word in title.replace(",", " ").split())
+
+
+def _is_bare_head(rules: RuleSet, word: str) -> bool:
+    for list_name in ("OFFICIAL_HEAD", "OFFICIAL_HEAD_WEAK"):
+        try:
+            rules.lookup(list_name, word)
+            return True
+        except KeyError:
+            continue
+    return False
+
+
+def _clean(text: str | None) -> str | None:
+    return " ".join(text.split()) if text else None
+
+
+def _status(rules: RuleSet, before: str | None, after: str | None) -> Status | None:
+    if after:
+        return rules.lookup("OFFICIAL_STATUS_AFTER", after)
+    if before:
+        return rules.lookup("OFFICIAL_STATUS_BEFORE", before)
+    return None
+
+
+def _owner(rules: RuleSet, prefix: str | None, org: str | None) -> tuple[str | None, str | None]:
+    """The country and organization named before a title ("U.S.", "Bank of Japan") or after it."""
+    country, organization = _split_owner(rules, prefix) if prefix else (None, None)
+    if org:
+        org_country, organization = _split_owner(rules, org)
+        country = country or org_country
+    return country, organization
+
+
+def _split_owner(rules: RuleSet, text: str) -> tuple[str | None, str | None]:
+    """Split "U.S. House Ways and Means" into a leading country (US) and the rest, an organization."""
+    words = regex.sub(r"['’]s?$", "", text).split()
+    if words and words[0].casefold() == "the":
+        words = words[1:]
+    for n in range(min(4, len(words)), 0, -1):
+        code = _place(rules, " ".join(words[:n]))
+        if code:
+            return code, " ".join(words[n:]) or None
+    organization = " ".join(words) or None
+    return _country_of_org(rules, words), organization
+
+
+def _country_of_org(rules: RuleSet, words: list[str]) -> str | None:
+    """The country an organization belongs to: a known one ("Bundesbank"), or "... of Japan"."""
+    name = " ".join(words)
+    try:
+        return rules.lookup("OFFICIAL_ORG_COUNTRY", name)
+    except KeyError:
+        pass
+    if "of" in words:
+        return _place(rules, " ".join(words[len(words) - words[::-1].index("of"):]))
+    return None
+
+
+def _place(rules: RuleSet, text: str) -> str | None:
+    """The alpha-2 code of a country, demonym, capital or region, or None."""
+    for list_name in ("OFFICIAL_COUNTRY_ALIAS", "OFFICIAL_DEMONYM", "OFFICIAL_CAPITAL"):
+        try:
+            return rules.lookup(list_name, text)
+        except KeyError:
+            continue
+    return _iso_places().get(normalize_key(text))
+
+
+@functools.cache
+def _iso_places() -> dict[str, str]:
+    """Country names (ISO 3166-1) and unambiguous state and province names (ISO 3166-2), from pycountry."""
+    import pycountry  # imported on first use: it reads its databases when loaded
+
+    regions: dict[str, set[str]] = {}
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is None and sub.type in _REGION_TYPES:
+            regions.setdefault(normalize_key(sub.name), set()).add(sub.country_code)
+    places = {name: codes.pop() for name, codes in regions.items() if len(codes) == 1}
+    for country in pycountry.countries:
+        for name in (country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)):
+            if name:
+                places[normalize_key(name)] = country.alpha_2
+    return places
+
+
+_REGION_TYPES = {"State", "Province", "Prefecture", "Land", "Canton", "Autonomous community", "Territory"}
