@@ -26,6 +26,45 @@ def normalize_key(text: str) -> str:
     return " ".join(_JOINER.sub(" ", text.casefold()).split())
 
 
+_SEPARATOR = r"[\s\-]+"
+
+
+def list_pattern(keys: Iterable[str]) -> str:
+    """A pattern matching any key case-insensitively, longer keys first; spaces or
+    hyphens between words match any run of spaces or hyphens.
+
+    The keys are laid out as a trie, each shared prefix written once: the regex
+    engine tries alternatives one at a time, so a flat alternation of N keys costs
+    N attempts wherever it is tried, and a trie one per distinct next character.
+    A key's continuations are tried before the key itself, as longer keys are
+    before shorter ones in a flat longest-first alternation.
+    """
+    root: dict[str, dict] = {}
+    for key in keys:
+        node = root
+        for atom in _atoms(key):
+            node = node.setdefault(atom, {})
+        node[""] = {}
+    return f"(?i:{_trie_pattern(root)})"
+
+
+def _atoms(key: str) -> Iterator[str]:
+    for i, word in enumerate(_JOINER.sub(" ", key).split()):
+        if i:
+            yield _SEPARATOR
+        for char in word:
+            lower = char.lower()
+            yield regex.escape(lower if len(lower) == 1 else char)
+
+
+def _trie_pattern(node: dict[str, dict]) -> str:
+    branches = [atom + _trie_pattern(child) for atom, child in node.items() if atom]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Rule:
     """A compiled rule. `file` and `line` say where it was defined."""
@@ -185,9 +224,7 @@ class _Compiler:
         self.definitions[name] = (pattern, where, line, layer)
 
     def add_list(self, name: str, entries: dict[str, Any], where: str, line: int, layer: int) -> None:
-        keys = sorted(entries, key=lambda k: (-len(k), k))
-        alternation = "|".join(r"[\s\-]+".join(regex.escape(part) for part in k.split()) for k in keys)
-        self.define(name, f"(?i:{alternation})", where, line, layer)
+        self.define(name, list_pattern(entries), where, line, layer)
         self.lists[name] = {normalize_key(k): v for k, v in entries.items()}
 
     def expand(self, pattern: str, stack: tuple[str, ...] = ()) -> str:

@@ -2,9 +2,12 @@
 import textwrap
 
 import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factx import Engine, RuleError
-from factx.rulebook import RuleSource, load_rulebook
+from factx.rulebook import RuleSource, list_pattern, load_rulebook
 
 
 def write(tmp_path, name, body):
@@ -147,3 +150,29 @@ def test_rules_dir_overrides_builtin_rule(tmp_path):
 def test_missing_rules_dir(tmp_path):
     with pytest.raises(RuleError, match="FX108"):
         Engine(load_entrypoints=False, rules_dirs=[tmp_path / "nope"])
+
+
+
+WORDS = st.sampled_from(["a", "ab", "abc", "b", "ba", "A", "AB", "%", "x.y", "c"])
+KEYS = st.lists(st.lists(WORDS, min_size=1, max_size=3).map(" ".join), min_size=1, max_size=8)
+
+
+@settings(max_examples=300)
+@given(keys=KEYS, data=st.data(), tail=st.sampled_from(["", "c", r"\b", r"\s"]))
+def test_word_list_trie_matches_like_a_longest_first_alternation(keys, data, tail):
+    """A word list compiles to a trie that matches exactly what the flat longest-first alternation does."""
+    pieces = st.sampled_from([*keys, *(k.upper() for k in keys), " ", "-", "  ", "c", "."])
+    text = "".join(data.draw(st.lists(pieces, max_size=6)))
+    flat = "(?i:" + "|".join(r"[\s\-]+".join(regex.escape(w) for w in k.split())
+                             for k in sorted(keys, key=lambda k: (-len(k), k))) + ")"
+    trie, reference = regex.compile(f"(?:{list_pattern(keys)}){tail}"), regex.compile(f"(?:{flat}){tail}")
+    for pos in range(len(text) + 1):
+        got, want = trie.match(text, pos), reference.match(text, pos)
+        assert (got and got.span()) == (want and want.span())
+
+
+def test_word_list_hyphen_between_words_is_a_separator():
+    """As in lookups, a hyphen between words in a key matches any run of spaces or hyphens."""
+    pattern = regex.compile(list_pattern(["co-chair", "vice"]))
+    assert [pattern.fullmatch(t) is not None for t in ["co-chair", "Co Chair", "co - chair", "cochair"]] == [
+        True, True, True, False]
