@@ -102,10 +102,16 @@ class RuleSource:
 @dataclass(frozen=True, slots=True)
 class Trigger:
     """A file's cheap pre-scan: without a hit its rules are skipped; with
-    `window`, they only run within that many characters of a hit."""
+    `window`, they only run within that many characters of a hit; `anchored`,
+    they are only tried where a hit starts."""
 
     pattern: regex.Pattern[str]
     window: int | None = None
+    anchored: bool = False
+
+    def starts(self, text: str) -> list[int]:
+        """Where the hits start, in order."""
+        return [hit.start() for hit in self.pattern.finditer(text)]
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """The stretches of `text` worth matching, merged, in order."""
@@ -145,6 +151,9 @@ class RuleSet:
     def matches(self, text: str) -> Iterator[tuple[Rule, regex.Match[str]]]:
         """Every non-empty match of every rule, where its file's trigger allows."""
         for trigger, rules in self.groups:
+            if trigger is not None and trigger.anchored:
+                yield from _anchored_matches(text, trigger.starts(text), rules)
+                continue
             spans = [(0, len(text))] if trigger is None else trigger.spans(text)
             for rule in rules:
                 for start, end in spans:
@@ -169,6 +178,14 @@ class RuleSet:
             drafts = (Draft(m.start(), m.end(), built),) if isinstance(built, dict) else tuple(built)
             if drafts:
                 yield Candidate(m.start(), m.end(), rule, drafts)
+
+
+def _anchored_matches(text: str, starts: list[int], rules: tuple[Rule, ...]) -> Iterator[tuple[Rule, regex.Match[str]]]:
+    for rule in rules:
+        for start in starts:
+            m = rule.pattern.match(text, start)
+            if m and m.end() > m.start():
+                yield rule, m
 
 
 class RuleBook:
@@ -296,7 +313,7 @@ def load_rulebook(sources: Iterable[RuleSource]) -> RuleBook:
     for pf, layer in parsed:
         if pf.spec.trigger:
             pattern = compiler.compile(pf.spec.trigger, f"{pf.path}:{pf.trigger_line}")
-            triggers[pf.path] = Trigger(pattern, pf.spec.window) if pattern else None
+            triggers[pf.path] = Trigger(pattern, pf.spec.window, pf.spec.anchored) if pattern else None
         for index, spec in enumerate(pf.spec.rule):
             line = pf.rule_line(index)
             previous = by_id.get(spec.id)

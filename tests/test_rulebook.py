@@ -129,6 +129,20 @@ def test_trigger_skips_a_file_whose_rules_cannot_match(tmp_path):
     assert list(ruleset.matches("5 and 6")) == []
 
 
+def test_anchored_trigger_tries_rules_only_where_a_hit_starts(tmp_path):
+    body = "trigger = '''\\$'''\nanchored = true\n" + RULE.format(id="percent.dollar", pattern=r"\$\d+(?:-\$\d+)?")
+    path = write(tmp_path, "a.toml", body + RULE.format(id="percent.digits", pattern=r"\d+"))
+    found = [(rule.id, m.group()) for rule, m in load(path).for_type("percent").matches("5 and $6-$7, 8")]
+    # Each hit is a start, so matches from two hits may overlap; no rule is tried at the digits.
+    assert found == [("percent.dollar", "$6-$7"), ("percent.dollar", "$7")]
+
+
+def test_anchored_needs_a_trigger_and_no_window(tmp_path):
+    for header in ["anchored = true\n", "trigger = '''x'''\nwindow = 5\nanchored = true\n"]:
+        [line] = problems(write(tmp_path, "n.toml", header + RULE.format(id="percent.n", pattern="n")))
+        assert "[FX106]" in line and "anchored needs a trigger" in line
+
+
 def test_rule_for_a_type_without_plugin(tmp_path):
     write(tmp_path, "o.toml", RULE.format(id="weather.rain", pattern="rain"))
     with pytest.raises(RuleError, match=r"weather.rain: \[FX107\]"):
