@@ -127,3 +127,13 @@ def test_own_gold_floor(tmp_path):
     result = score(ROOT / "tests" / "data" / "officials-gold.jsonl", tmp_path)
     assert result["gold"] >= 40
     assert result["value"][2] >= 0.93
+
+
+def test_no_head_starts_with_a_modifier(engine):
+    """Rules start where the trigger finds a head: a head written as modifier + head would hide
+    the modifier from the lookbehind that reads it ("managing director" is "managing" + "director")."""
+    lists = engine.rulebook.for_type("official").lists
+    heads = {head for name in ("OFFICIAL_HEAD_SPECIFIC", "OFFICIAL_HEAD", "OFFICIAL_HEAD_WEAK") for head in lists[name]}
+    for head in lists["OFFICIAL_HEAD"]:
+        first, _, rest = head.partition(" ")
+        assert not (first in lists["OFFICIAL_MODIFIER"] and rest in heads), head
