@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from importlib.resources import files
-from typing import Literal
+from typing import Any, Literal
 
 import regex
 from pydantic import Field
@@ -54,22 +54,38 @@ def _draft(rules: RuleSet, rule: Rule, m: regex.Match[str]) -> Draft | None:
     if "indef" in g:
         return None
     # Modifiers and portfolios before the head were read by a lookbehind, as group `pre`.
-    title_start = m.start("pre") if "pre" in g else m.start("title")
-    title, person = _clean(m.string[title_start:m.end("title")]), _clean(g.get("person"))
+    spans = [(m.start("pre") if "pre" in g else m.start("title"), m.end("title"))]
+    title = _clean(m.string[slice(*spans[0])])
+    person = None
+    if "person" in g:
+        name_span = _name_span(rules, m)
+        if name_span is None:
+            return None
+        spans.append(name_span)
+        person = _clean(m.string[slice(*name_span)])
     if person is None and title.isupper():
         return None  # a headline in capitals
-    if person is not None and _place(rules, person):
-        return None  # "In Washington, the president said"
-    if person is not None and " " not in person and title[0].islower() and m.start("person") > title_start:
+    if person is not None and " " not in person and title[0].islower() and spans[1][0] > spans[0][0]:
         return None  # "committee chairman Citibank": a one-word name after a title needs a capitalized title
     if _weak_apposition(rules, m, g, person, title):
         return None
     country, organization = _owner(rules, g.get("prefix"), g.get("org"))
     value = {"title": title, "person": person, "country": country, "organization": organization,
              "status": _status(rules, g.get("status"), g.get("suffix"))}
-    parts = [name for name in ("status", "title", "suffix", "person") if name in g]
-    start = min(title_start, *(m.start(name) for name in parts))
-    return Draft(start, max(m.end(name) for name in parts), value)
+    spans += [m.span(name) for name in ("status", "suffix") if name in g]
+    return Draft(min(start for start, _ in spans), max(end for _, end in spans), value)
+
+
+def _name_span(rules: RuleSet, m: regex.Match[str]) -> tuple[int, int] | None:
+    """The person's name without place words after it ("Secretary of State George Shultz China's"),
+    or None where it is no name: a place ("In Washington, the president") or a run that
+    starts with one ("Chilean Copper Commission")."""
+    words = list(regex.finditer(r"\S+", m.group("person")))
+    if _place(rules, words[0].group()):
+        return None
+    while len(words) > 1 and _place(rules, words[-1].group()):
+        words.pop()
+    return m.start("person"), m.start("person") + words[-1].end()
 
 
 def _weak_apposition(rules: RuleSet, m: regex.Match[str], g: dict[str, str], person: str | None, title: str) -> bool:
@@ -82,13 +98,7 @@ def _weak_apposition(rules: RuleSet, m: regex.Match[str], g: dict[str, str], per
 
 
 def _is_bare_head(rules: RuleSet, word: str) -> bool:
-    for list_name in ("OFFICIAL_HEAD", "OFFICIAL_HEAD_WEAK"):
-        try:
-            rules.lookup(list_name, word)
-            return True
-        except KeyError:
-            continue
-    return False
+    return _lookup(rules, word, "OFFICIAL_HEAD", "OFFICIAL_HEAD_WEAK") is not None
 
 
 def _clean(text: str | None) -> str | None:
@@ -120,31 +130,45 @@ def _split_owner(rules: RuleSet, text: str) -> tuple[str | None, str | None]:
     for n in range(min(4, len(words)), 0, -1):
         code = _place(rules, " ".join(words[:n]))
         if code:
-            return code, " ".join(words[n:]) or None
+            rest = words[n:]
+            # "U.S. House", "Japanese Foreign Ministry": a country and its institution; but
+            # "Texas Air", "British Airways": a company named after a place.
+            if rest and not _is_institution(rules, rest):
+                return code, " ".join(words)
+            return code, " ".join(rest) or None
     organization = " ".join(words) or None
     return _country_of_org(rules, words), organization
 
 
+def _is_institution(rules: RuleSet, words: list[str]) -> bool:
+    """An institution's name: with an institution or portfolio word ("House", "Treasury"), known, or an acronym."""
+    name = " ".join(words)
+    return (name.isupper() or _lookup(rules, name, "OFFICIAL_ORG_COUNTRY") is not None
+            or any(_lookup(rules, w, "OFFICIAL_INSTITUTION", "OFFICIAL_PORTFOLIO") is not None for w in words))
+
+
 def _country_of_org(rules: RuleSet, words: list[str]) -> str | None:
     """The country an organization belongs to: a known one ("Bundesbank"), or "... of Japan"."""
-    name = " ".join(words)
-    try:
-        return rules.lookup("OFFICIAL_ORG_COUNTRY", name)
-    except KeyError:
-        pass
-    if "of" in words:
+    known = _lookup(rules, " ".join(words), "OFFICIAL_ORG_COUNTRY")
+    if known is None and "of" in words:
         return _place(rules, " ".join(words[len(words) - words[::-1].index("of"):]))
-    return None
+    return known
 
 
 def _place(rules: RuleSet, text: str) -> str | None:
     """The alpha-2 code of a country, demonym, capital or region, or None."""
-    for list_name in ("OFFICIAL_COUNTRY_ALIAS", "OFFICIAL_DEMONYM", "OFFICIAL_CAPITAL"):
+    code = _lookup(rules, text, "OFFICIAL_COUNTRY_ALIAS", "OFFICIAL_DEMONYM", "OFFICIAL_CAPITAL")
+    return code if code is not None else _iso_places().get(normalize_key(text))
+
+
+def _lookup(rules: RuleSet, text: str, *list_names: str) -> Any:
+    """What the first of the word lists holding `text` gives it, or None."""
+    for list_name in list_names:
         try:
             return rules.lookup(list_name, text)
         except KeyError:
             continue
-    return _iso_places().get(normalize_key(text))
+    return None
 
 
 @functools.cache
