@@ -51,21 +51,27 @@ def factx_extract(document: Document, rules: RuleSet) -> Iterator[Candidate]:
 
 def _draft(rules: RuleSet, rule: Rule, m: regex.Match[str]) -> Draft | None:
     g = {name: text for name, text in m.groupdict().items() if text}
-    if "indef" in g:
+    if "indef" in g or ("dest" in g and not _is_destination(rules, g["dest"])):
         return None
-    # Modifiers and portfolios before the head were read by a lookbehind, as group `pre`.
-    spans = [(m.start("pre") if "pre" in g else m.start("title"), m.end("title"))]
-    title = _clean(m.string[slice(*spans[0])])
+    title_span = [_title_start(m, g), m.end("dest") if "dest" in g else m.end("title")]
+    spans = [title_span]
     person = None
     if "person" in g:
-        name_span = _name_span(rules, m)
+        name_start = m.start("person")
+        if "to" in g:  # "Ambassador to South Korea Philip Goldberg": the name run starts with the destination
+            split = _split_destination(rules, m)
+            if split is None:
+                return None
+            title_span[1], name_start = split
+        name_span = _name_span(rules, m, name_start)
         if name_span is None:
             return None
         spans.append(name_span)
         person = _clean(m.string[slice(*name_span)])
+    title = _clean(m.string[slice(*title_span)])
     if person is None and title.isupper():
         return None  # a headline in capitals
-    if person is not None and " " not in person and title[0].islower() and spans[1][0] > spans[0][0]:
+    if person is not None and " " not in person and title[0].islower() and spans[1][0] > title_span[0]:
         return None  # "committee chairman Citibank": a one-word name after a title needs a capitalized title
     if _weak_apposition(rules, m, g, person, title):
         return None
@@ -76,16 +82,47 @@ def _draft(rules: RuleSet, rule: Rule, m: regex.Match[str]) -> Draft | None:
     return Draft(min(start for start, _ in spans), max(end for _, end in spans), value)
 
 
-def _name_span(rules: RuleSet, m: regex.Match[str]) -> tuple[int, int] | None:
-    """The person's name without place words after it ("Secretary of State George Shultz China's"),
-    or None where it is no name: a place ("In Washington, the president") or a run that
-    starts with one ("Chilean Copper Commission")."""
+_COORDINATION = regex.compile(r"\s*,\s*|\s+and\s+")
+
+
+def _title_start(m: regex.Match[str], g: dict[str, str]) -> int:
+    """Where the title starts: at the modifiers and portfolios read before its head (group `pre`),
+    but past a coordinated part written in another case than the head ("energy and Trade Minister")."""
+    if "pre" not in g:
+        return m.start("title")
+    upper = m.group("title")[0].isupper()
+    for offset in [0, *(c.end() for c in _COORDINATION.finditer(g["pre"]))]:
+        if offset < len(g["pre"]) and g["pre"][offset].isupper() == upper:
+            return m.start("pre") + offset
+    return m.start("title")
+
+
+def _is_destination(rules: RuleSet, text: str) -> bool:
+    name = _clean(text)
+    return _place(rules, name) is not None or _lookup(
+        rules, name, "OFFICIAL_INTERNATIONAL_ORG", "OFFICIAL_ORG_COUNTRY") is not None
+
+
+def _split_destination(rules: RuleSet, m: regex.Match[str]) -> tuple[int, int] | None:
+    """Where the destination read into the name run ends and the name starts: the longest
+    leading words that are a place or an international organization, leaving a name."""
     words = list(regex.finditer(r"\S+", m.group("person")))
+    for n in range(len(words) - 1, 0, -1):
+        if _is_destination(rules, " ".join(w.group() for w in words[:n])):
+            return m.start("person") + words[n - 1].end(), m.start("person") + words[n].start()
+    return None
+
+
+def _name_span(rules: RuleSet, m: regex.Match[str], start: int) -> tuple[int, int] | None:
+    """The person's name from `start` without place words after it ("Secretary of State George
+    Shultz China's"), or None where it is no name: a place ("In Washington, the president") or a
+    run that starts with one ("Chilean Copper Commission")."""
+    words = list(regex.finditer(r"\S+", m.string, pos=start, endpos=m.end("person")))
     if _place(rules, words[0].group()):
         return None
     while len(words) > 1 and _place(rules, words[-1].group()):
         words.pop()
-    return m.start("person"), m.start("person") + words[-1].end()
+    return start, words[-1].end()
 
 
 def _weak_apposition(rules: RuleSet, m: regex.Match[str], g: dict[str, str], person: str | None, title: str) -> bool:
