@@ -87,14 +87,15 @@ _COORDINATION = regex.compile(r"\s*,\s*|\s+and\s+")
 
 def _title_start(m: regex.Match[str], g: dict[str, str]) -> int:
     """Where the title starts: at the modifiers and portfolios read before its head (group `pre`),
-    but past a coordinated part written in another case than the head ("energy and Trade Minister")."""
+    but past coordinated parts written in another case than the head ("energy and Trade Minister");
+    without coordination, case tells nothing ("Treasury secretary")."""
     if "pre" not in g:
         return m.start("title")
     upper = m.group("title")[0].isupper()
     for offset in [0, *(c.end() for c in _COORDINATION.finditer(g["pre"]))]:
         if offset < len(g["pre"]) and g["pre"][offset].isupper() == upper:
             return m.start("pre") + offset
-    return m.start("title")
+    return m.start("pre")
 
 
 def _is_destination(rules: RuleSet, text: str) -> bool:
