@@ -51,8 +51,14 @@ def factx_extract(document: Document, rules: RuleSet) -> Iterator[Candidate]:
 
 def _draft(rules: RuleSet, rule: Rule, m: regex.Match[str]) -> Draft | None:
     g = {name: text for name, text in m.groupdict().items() if text}
-    if "indef" in g or ("dest" in g and not _is_destination(rules, g["dest"])):
+    if "indef" in g:
         return None
+    if "dest" in g and not _is_destination(rules, g["dest"]):
+        # "Deputy Administrator for Commodity Operations": no destination, and a bare
+        # head that only a destination made specific stands for nothing.
+        del g["dest"]
+        if "person" not in m.groupdict() and "pre" not in g and _is_bare_head(rules, g["title"]):
+            return None
     title_span = [_title_start(m, g), m.end("dest") if "dest" in g else m.end("title")]
     spans = [title_span]
     person = None
