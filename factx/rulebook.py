@@ -26,38 +26,43 @@ def normalize_key(text: str) -> str:
     return " ".join(_JOINER.sub(" ", text.casefold()).split())
 
 
-_WORD_GAP = object()  # a space in an entry: any run of spaces or hyphens in the text
+_SEPARATOR = r"[\s\-]+"
 
 
-def list_pattern(entries: Iterable[str]) -> str:
-    """A pattern matching any entry, longest first, a space matching any run of spaces or hyphens.
+def list_pattern(keys: Iterable[str]) -> str:
+    """A pattern matching any key case-insensitively, longer keys first; spaces or
+    hyphens between words match any run of spaces or hyphens.
 
-    The entries are merged into a prefix tree ("m(?:ln|n)?" rather than
-    "mln|mn|m"), so that at each position the regex engine tests one branch
-    per distinct next character instead of every entry: large lists cost
-    little where they do not match.
+    The keys are laid out as a trie, each shared prefix written once: the regex
+    engine tries alternatives one at a time, so a flat alternation of N keys costs
+    N attempts wherever it is tried, and a trie one per distinct next character.
+    A key's continuations are tried before the key itself, as longer keys are
+    before shorter ones in a flat longest-first alternation.
     """
-    tree: dict = {}
-    for entry in entries:
-        node = tree
-        for word_index, word in enumerate(entry.split()):
-            if word_index:
-                node = node.setdefault(_WORD_GAP, {})
-            for char in word:
-                node = node.setdefault(char.casefold(), {})
-        node[None] = {}  # an entry ends here
-    return _tree_pattern(tree)
+    root: dict[str, dict] = {}
+    for key in keys:
+        node = root
+        for atom in _atoms(key):
+            node = node.setdefault(atom, {})
+        node[""] = {}
+    return f"(?i:{_trie_pattern(root)})"
 
 
-def _tree_pattern(node: dict) -> str:
-    branches = [(r"[\s\-]+" if key is _WORD_GAP else regex.escape(key)) + _tree_pattern(child)
-                for key, child in sorted(((k, v) for k, v in node.items() if k is not None),
-                                         key=lambda item: "" if item[0] is _WORD_GAP else item[0])]
+def _atoms(key: str) -> Iterator[str]:
+    for i, word in enumerate(_JOINER.sub(" ", key).split()):
+        if i:
+            yield _SEPARATOR
+        for char in word:
+            lower = char.lower()
+            yield regex.escape(lower if len(lower) == 1 else char)
+
+
+def _trie_pattern(node: dict[str, dict]) -> str:
+    branches = [atom + _trie_pattern(child) for atom, child in node.items() if atom]
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    # Greedy: where an entry ends and a longer one goes on, the longer is tried first.
-    return f"(?:{body})?" if None in node else body
+    return f"(?:{body})?" if "" in node else body
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -97,10 +102,16 @@ class RuleSource:
 @dataclass(frozen=True, slots=True)
 class Trigger:
     """A file's cheap pre-scan: without a hit its rules are skipped; with
-    `window`, they only run within that many characters of a hit."""
+    `window`, they only run within that many characters of a hit; `anchored`,
+    they are only tried where a hit starts."""
 
     pattern: regex.Pattern[str]
     window: int | None = None
+    anchored: bool = False
+
+    def starts(self, text: str) -> list[int]:
+        """Where the hits start, in order."""
+        return [hit.start() for hit in self.pattern.finditer(text)]
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """The stretches of `text` worth matching, merged, in order."""
@@ -140,6 +151,9 @@ class RuleSet:
     def matches(self, text: str) -> Iterator[tuple[Rule, regex.Match[str]]]:
         """Every non-empty match of every rule, where its file's trigger allows."""
         for trigger, rules in self.groups:
+            if trigger is not None and trigger.anchored:
+                yield from _anchored_matches(text, trigger.starts(text), rules)
+                continue
             spans = [(0, len(text))] if trigger is None else trigger.spans(text)
             for rule in rules:
                 for start, end in spans:
@@ -164,6 +178,14 @@ class RuleSet:
             drafts = (Draft(m.start(), m.end(), built),) if isinstance(built, dict) else tuple(built)
             if drafts:
                 yield Candidate(m.start(), m.end(), rule, drafts)
+
+
+def _anchored_matches(text: str, starts: list[int], rules: tuple[Rule, ...]) -> Iterator[tuple[Rule, regex.Match[str]]]:
+    for rule in rules:
+        for start in starts:
+            m = rule.pattern.match(text, start)
+            if m and m.end() > m.start():
+                yield rule, m
 
 
 class RuleBook:
@@ -219,7 +241,7 @@ class _Compiler:
         self.definitions[name] = (pattern, where, line, layer)
 
     def add_list(self, name: str, entries: dict[str, Any], where: str, line: int, layer: int) -> None:
-        self.define(name, f"(?i:{list_pattern(entries)})", where, line, layer)
+        self.define(name, list_pattern(entries), where, line, layer)
         self.lists[name] = {normalize_key(k): v for k, v in entries.items()}
 
     def expand(self, pattern: str, stack: tuple[str, ...] = ()) -> str:
@@ -291,7 +313,7 @@ def load_rulebook(sources: Iterable[RuleSource]) -> RuleBook:
     for pf, layer in parsed:
         if pf.spec.trigger:
             pattern = compiler.compile(pf.spec.trigger, f"{pf.path}:{pf.trigger_line}")
-            triggers[pf.path] = Trigger(pattern, pf.spec.window) if pattern else None
+            triggers[pf.path] = Trigger(pattern, pf.spec.window, pf.spec.anchored) if pattern else None
         for index, spec in enumerate(pf.spec.rule):
             line = pf.rule_line(index)
             previous = by_id.get(spec.id)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from factx.errors import Problem
 
@@ -75,9 +75,16 @@ class RuleFileSpec(_Spec):
 
     trigger: str | None = None
     window: int | None = Field(default=None, ge=1)
+    anchored: bool = Field(default=False, description="Rules are tried only where a trigger hit starts.")
     macros: dict[str, str] = {}
     lists: dict[str, dict[str, str | int | float | bool]] = {}
     rule: list[RuleSpec] = []
+
+    @model_validator(mode="after")
+    def _anchored_needs_trigger(self) -> RuleFileSpec:
+        if self.anchored and (self.trigger is None or self.window is not None):
+            raise ValueError("anchored needs a trigger and no window")
+        return self
 
 
 @dataclass

@@ -3,7 +3,7 @@ import textwrap
 
 import pytest
 import regex
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from factx import Engine, RuleError
@@ -129,6 +129,20 @@ def test_trigger_skips_a_file_whose_rules_cannot_match(tmp_path):
     assert list(ruleset.matches("5 and 6")) == []
 
 
+def test_anchored_trigger_tries_rules_only_where_a_hit_starts(tmp_path):
+    body = "trigger = '''\\$'''\nanchored = true\n" + RULE.format(id="percent.dollar", pattern=r"\$\d+(?:-\$\d+)?")
+    path = write(tmp_path, "a.toml", body + RULE.format(id="percent.digits", pattern=r"\d+"))
+    found = [(rule.id, m.group()) for rule, m in load(path).for_type("percent").matches("5 and $6-$7, 8")]
+    # Each hit is a start, so matches from two hits may overlap; no rule is tried at the digits.
+    assert found == [("percent.dollar", "$6-$7"), ("percent.dollar", "$7")]
+
+
+def test_anchored_needs_a_trigger_and_no_window(tmp_path):
+    for header in ["anchored = true\n", "trigger = '''x'''\nwindow = 5\nanchored = true\n"]:
+        [line] = problems(write(tmp_path, "n.toml", header + RULE.format(id="percent.n", pattern="n")))
+        assert "[FX106]" in line and "anchored needs a trigger" in line
+
+
 def test_rule_for_a_type_without_plugin(tmp_path):
     write(tmp_path, "o.toml", RULE.format(id="weather.rain", pattern="rain"))
     with pytest.raises(RuleError, match=r"weather.rain: \[FX107\]"):
@@ -152,11 +166,37 @@ def test_missing_rules_dir(tmp_path):
         Engine(load_entrypoints=False, rules_dirs=[tmp_path / "nope"])
 
 
-WORDS = st.text(alphabet="abcAB", min_size=1, max_size=4)
-ENTRIES = st.lists(st.lists(WORDS, min_size=1, max_size=2).map(" ".join), min_size=1, max_size=12)
+
+WORDS = st.sampled_from(["a", "ab", "abc", "b", "ba", "A", "AB", "%", "x.y", "c"])
+KEYS = st.lists(st.lists(WORDS, min_size=1, max_size=3).map(" ".join), min_size=1, max_size=8)
 
 
-@given(entries=ENTRIES, probe=st.lists(WORDS, min_size=1, max_size=3).map(" ".join))
+@settings(max_examples=300)
+@given(keys=KEYS, data=st.data(), tail=st.sampled_from(["", "c", r"\b", r"\s"]))
+def test_word_list_trie_matches_like_a_longest_first_alternation(keys, data, tail):
+    """A word list compiles to a trie that matches exactly what the flat longest-first alternation does."""
+    pieces = st.sampled_from([*keys, *(k.upper() for k in keys), " ", "-", "  ", "c", "."])
+    text = "".join(data.draw(st.lists(pieces, max_size=6)))
+    flat = "(?i:" + "|".join(r"[\s\-]+".join(regex.escape(w) for w in k.split())
+                             for k in sorted(keys, key=lambda k: (-len(k), k))) + ")"
+    trie, reference = regex.compile(f"(?:{list_pattern(keys)}){tail}"), regex.compile(f"(?:{flat}){tail}")
+    for pos in range(len(text) + 1):
+        got, want = trie.match(text, pos), reference.match(text, pos)
+        assert (got and got.span()) == (want and want.span())
+
+
+def test_word_list_hyphen_between_words_is_a_separator():
+    """As in lookups, a hyphen between words in a key matches any run of spaces or hyphens."""
+    pattern = regex.compile(list_pattern(["co-chair", "vice"]))
+    assert [pattern.fullmatch(t) is not None for t in ["co-chair", "Co Chair", "co - chair", "cochair"]] == [
+        True, True, True, False]
+
+
+ENTRY_WORDS = st.text(alphabet="abcAB", min_size=1, max_size=4)
+ENTRIES = st.lists(st.lists(ENTRY_WORDS, min_size=1, max_size=2).map(" ".join), min_size=1, max_size=12)
+
+
+@given(entries=ENTRIES, probe=st.lists(ENTRY_WORDS, min_size=1, max_size=3).map(" ".join))
 def test_list_pattern_matches_its_entries_and_prefers_the_longest(entries, probe):
     pattern = regex.compile(f"(?i:{list_pattern(entries)})")
     keys = {normalize_key(e) for e in entries}

@@ -1,0 +1,235 @@
+"""The `official` plugin: office holders with their title, name, country and organization."""
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from importlib.resources import files
+from typing import Any, Literal
+
+import regex
+from pydantic import Field
+
+from factx import Candidate, Document, Draft, FactType, Rule, RuleSet, Value, hookimpl
+from factx.rulebook import normalize_key
+
+VERSION = "0.1.0"
+
+Status = Literal["former", "acting", "designate", "then"]
+
+
+class OfficialValue(Value):
+    """A person named with the office they hold, or a specific office standing alone."""
+
+    title: str = Field(description="The office as written, without the person, status, country or organization.")
+    person: str | None = Field(default=None, description="The office holder's name as written, or null.")
+    country: str | None = Field(default=None, description="ISO 3166 alpha-2 code of the office's country, where known.")
+    organization: str | None = Field(
+        default=None, description="Who the office belongs to where not a country: 'Federal Reserve', 'IMF'.")
+    status: Status | None = Field(default=None, description="Former, acting, designate or then, where written.")
+
+
+@hookimpl
+def factx_register_fact_types(register) -> None:
+    register(FactType("official", OfficialValue, VERSION, "A person named with the office they hold."))
+
+
+@hookimpl
+def factx_register_rule_paths(register) -> None:
+    register(files("factx") / "rules" / "official.toml")
+
+
+@hookimpl
+def factx_extract(document: Document, rules: RuleSet) -> Iterator[Candidate]:
+    # The span of a fact leaves out the owner before its title ("U.S."), so candidates
+    # are built here rather than spanning the whole match.
+    for rule, m in rules.matches(document.text):
+        if not rule.emit:
+            yield Candidate(m.start(), m.end(), rule)
+        elif draft := _draft(rules, rule, m):
+            yield Candidate(draft.start, draft.end, rule, (draft,))
+
+
+def _draft(rules: RuleSet, rule: Rule, m: regex.Match[str]) -> Draft | None:
+    g = {name: text for name, text in m.groupdict().items() if text}
+    if "indef" in g:
+        return None
+    if "dest" in g and not _is_destination(rules, g["dest"]):
+        # "Deputy Administrator for Commodity Operations": no destination, and a bare
+        # head that only a destination made specific stands for nothing.
+        del g["dest"]
+        if "person" not in m.groupdict() and "pre" not in g and _is_bare_head(rules, g["title"]):
+            return None
+    title_span = [_title_start(m, g), m.end("dest") if "dest" in g else m.end("title")]
+    spans = [title_span]
+    person = None
+    if "person" in g:
+        name_start = m.start("person")
+        if "to" in g:  # "Ambassador to South Korea Philip Goldberg": the name run starts with the destination
+            split = _split_destination(rules, m)
+            if split is None:
+                return None
+            title_span[1], name_start = split
+        name_span = _name_span(rules, m, name_start)
+        if name_span is None:
+            return None
+        spans.append(name_span)
+        person = _clean(m.string[slice(*name_span)])
+    title = _clean(m.string[slice(*title_span)])
+    if person is None and title.isupper():
+        return None  # a headline in capitals
+    if person is not None and " " not in person and title[0].islower() and spans[1][0] > title_span[0]:
+        return None  # "committee chairman Citibank": a one-word name after a title needs a capitalized title
+    if _weak_apposition(rules, m, g, person, title):
+        return None
+    country, organization = _owner(rules, g.get("prefix"), g.get("org"))
+    value = {"title": title, "person": person, "country": country, "organization": organization,
+             "status": _status(rules, g.get("status"), g.get("suffix"))}
+    spans += [m.span(name) for name in ("status", "suffix") if name in g]
+    return Draft(min(start for start, _ in spans), max(end for _, end in spans), value)
+
+
+_COORDINATION = regex.compile(r"\s*,\s*|\s+and\s+")
+
+
+def _title_start(m: regex.Match[str], g: dict[str, str]) -> int:
+    """Where the title starts: at the modifiers and portfolios read before its head (group `pre`),
+    but past coordinated parts written in another case than the head ("energy and Trade Minister");
+    without coordination, case tells nothing ("Treasury secretary")."""
+    if "pre" not in g:
+        return m.start("title")
+    upper = m.group("title")[0].isupper()
+    for offset in [0, *(c.end() for c in _COORDINATION.finditer(g["pre"]))]:
+        if offset < len(g["pre"]) and g["pre"][offset].isupper() == upper:
+            return m.start("pre") + offset
+    return m.start("pre")
+
+
+def _is_destination(rules: RuleSet, text: str) -> bool:
+    name = _clean(text)
+    return _place(rules, name) is not None or _lookup(
+        rules, name, "OFFICIAL_INTERNATIONAL_ORG", "OFFICIAL_ORG_COUNTRY") is not None
+
+
+def _split_destination(rules: RuleSet, m: regex.Match[str]) -> tuple[int, int] | None:
+    """Where the destination read into the name run ends and the name starts: the longest
+    leading words that are a place or an international organization, leaving a name."""
+    words = list(regex.finditer(r"\S+", m.group("person")))
+    for n in range(len(words) - 1, 0, -1):
+        if _is_destination(rules, " ".join(w.group() for w in words[:n])):
+            return m.start("person") + words[n - 1].end(), m.start("person") + words[n].start()
+    return None
+
+
+def _name_span(rules: RuleSet, m: regex.Match[str], start: int) -> tuple[int, int] | None:
+    """The person's name from `start` without place words after it ("Secretary of State George
+    Shultz China's"), or None where it is no name: a place ("In Washington, the president") or a
+    run that starts with one ("Chilean Copper Commission")."""
+    words = list(regex.finditer(r"\S+", m.string, pos=start, endpos=m.end("person")))
+    if _place(rules, words[0].group()):
+        return None
+    while len(words) > 1 and _place(rules, words[-1].group()):
+        words.pop()
+    return start, words[-1].end()
+
+
+def _weak_apposition(rules: RuleSet, m: regex.Match[str], g: dict[str, str], person: str | None, title: str) -> bool:
+    """A one-word "name" before a comma and a bare title with no owner: "Separately, the president said"."""
+    if person is None or m.start("person") > m.start("title") or " " in person:
+        return False
+    if "prefix" in g or "org" in g:
+        return False
+    return all(word == "and" or _is_bare_head(rules, word) for word in title.replace(",", " ").split())
+
+
+def _is_bare_head(rules: RuleSet, word: str) -> bool:
+    return _lookup(rules, word, "OFFICIAL_HEAD", "OFFICIAL_HEAD_WEAK") is not None
+
+
+def _clean(text: str | None) -> str | None:
+    return " ".join(text.split()) if text else None
+
+
+def _status(rules: RuleSet, before: str | None, after: str | None) -> Status | None:
+    if after:
+        return rules.lookup("OFFICIAL_STATUS_AFTER", after)
+    if before:
+        return rules.lookup("OFFICIAL_STATUS_BEFORE", before)
+    return None
+
+
+def _owner(rules: RuleSet, prefix: str | None, org: str | None) -> tuple[str | None, str | None]:
+    """The country and organization named before a title ("U.S.", "Bank of Japan") or after it."""
+    country, organization = _split_owner(rules, prefix) if prefix else (None, None)
+    if org:
+        org_country, organization = _split_owner(rules, org)
+        country = country or org_country
+    return country, organization
+
+
+def _split_owner(rules: RuleSet, text: str) -> tuple[str | None, str | None]:
+    """Split "U.S. House Ways and Means" into a leading country (US) and the rest, an organization."""
+    words = regex.sub(r"['’]s?$", "", text).split()
+    if words and words[0].casefold() == "the":
+        words = words[1:]
+    for n in range(min(4, len(words)), 0, -1):
+        code = _place(rules, " ".join(words[:n]))
+        if code:
+            rest = words[n:]
+            # "U.S. House", "Japanese Foreign Ministry": a country and its institution; but
+            # "Texas Air", "British Airways": a company named after a place.
+            if rest and not _is_institution(rules, rest):
+                return code, " ".join(words)
+            return code, " ".join(rest) or None
+    organization = " ".join(words) or None
+    return _country_of_org(rules, words), organization
+
+
+def _is_institution(rules: RuleSet, words: list[str]) -> bool:
+    """An institution's name: with an institution or portfolio word ("House", "Treasury"), known, or an acronym."""
+    name = " ".join(words)
+    return (name.isupper() or _lookup(rules, name, "OFFICIAL_ORG_COUNTRY") is not None
+            or any(_lookup(rules, w, "OFFICIAL_INSTITUTION", "OFFICIAL_PORTFOLIO") is not None for w in words))
+
+
+def _country_of_org(rules: RuleSet, words: list[str]) -> str | None:
+    """The country an organization belongs to: a known one ("Bundesbank"), or "... of Japan"."""
+    known = _lookup(rules, " ".join(words), "OFFICIAL_ORG_COUNTRY")
+    if known is None and "of" in words:
+        return _place(rules, " ".join(words[len(words) - words[::-1].index("of"):]))
+    return known
+
+
+def _place(rules: RuleSet, text: str) -> str | None:
+    """The alpha-2 code of a country, demonym, capital or region, or None."""
+    code = _lookup(rules, text, "OFFICIAL_COUNTRY_ALIAS", "OFFICIAL_DEMONYM", "OFFICIAL_CAPITAL")
+    return code if code is not None else _iso_places().get(normalize_key(text))
+
+
+def _lookup(rules: RuleSet, text: str, *list_names: str) -> Any:
+    """What the first of the word lists holding `text` gives it, or None."""
+    for list_name in list_names:
+        try:
+            return rules.lookup(list_name, text)
+        except KeyError:
+            continue
+    return None
+
+
+@functools.cache
+def _iso_places() -> dict[str, str]:
+    """Country names (ISO 3166-1) and unambiguous state and province names (ISO 3166-2), from pycountry."""
+    import pycountry  # imported on first use: it reads its databases when loaded
+
+    regions: dict[str, set[str]] = {}
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is None and sub.type in _REGION_TYPES:
+            regions.setdefault(normalize_key(sub.name), set()).add(sub.country_code)
+    places = {name: codes.pop() for name, codes in regions.items() if len(codes) == 1}
+    for country in pycountry.countries:
+        for name in (country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)):
+            if name:
+                places[normalize_key(name)] = country.alpha_2
+    return places
+
+
+_REGION_TYPES = {"State", "Province", "Prefecture", "Land", "Canton", "Autonomous community", "Territory"}
