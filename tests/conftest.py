@@ -1,6 +1,11 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Machines here are shared and loaded: property tests are judged on results, never on time.
+settings.register_profile("factx", deadline=None)
+settings.load_profile("factx")
 
 from factx import Engine
 

@@ -243,9 +243,9 @@ def test_extract_unknown_format_is_a_usage_error(tmp_path):
 
 
 def test_extract_type_selects_fact_types(tmp_path):
-    text = "In March prices rose 15 percent; by March's end, 3%."
+    text = "Ruby prices rose 15 percent; by Ruby's end, 3%."  # no built-in type claims "Ruby"
     doc = write(tmp_path / "news.txt", text)
-    plugins = word_plugin_dir(tmp_path, word="March")
+    plugins = word_plugin_dir(tmp_path, word="Ruby")
 
     both = jsonl(invoke("extract", doc, "--plugins-dir", plugins).stdout)
     only_percent = jsonl(invoke("extract", doc, "--plugins-dir", plugins, "--type", "percent").stdout)
@@ -254,7 +254,7 @@ def test_extract_type_selects_fact_types(tmp_path):
     assert {r["type"] for r in both} == {"percent", "keyword"}
     assert only_percent == [r for r in both if r["type"] == "percent"]
     assert only_word == [r for r in both if r["type"] == "keyword"]
-    assert len(only_word) == text.count("March")
+    assert len(only_word) == text.count("Ruby")
     check_spans(both, {str(doc): text})
 
 
