@@ -122,10 +122,11 @@ def _split_destination(rules: RuleSet, m: regex.Match[str]) -> tuple[int, int] |
 
 def _name_span(rules: RuleSet, m: regex.Match[str], start: int) -> tuple[int, int] | None:
     """The person's name from `start` without place words after it ("Secretary of State George
-    Shultz China's"), or None where it is no name: a place ("In Washington, the president") or a
-    run that starts with one ("Chilean Copper Commission")."""
+    Shultz China's"), or None where it is no name: a place ("In Washington, the president"), a
+    run that starts with one ("Chilean Copper Commission"), or a title word ("Minister of Regional and
+    Industrial Expansion")."""
     words = list(regex.finditer(r"\S+", m.string, pos=start, endpos=m.end("person")))
-    if _place(rules, words[0].group()):
+    if _place(rules, words[0].group()) or _lookup(rules, words[0].group(), "OFFICIAL_PORTFOLIO", "OFFICIAL_MODIFIER"):
         return None
     while len(words) > 1 and _place(rules, words[-1].group()):
         words.pop()
