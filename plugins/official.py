@@ -75,8 +75,8 @@ def _draft(rules: RuleSet, rule: Rule, m: regex.Match[str]) -> Draft | None:
         spans.append(name_span)
         person = _clean(m.string[slice(*name_span)])
     title = _clean(m.string[slice(*title_span)])
-    if person is None and title.isupper():
-        return None  # a headline in capitals
+    if person is None and (title.isupper() or _undetermined(m, g, title_span[0], title)):
+        return None  # a headline in capitals, or "Premier said": a company named like an office
     if person is not None and " " not in person and title[0].islower() and spans[1][0] > title_span[0]:
         return None  # "committee chairman Citibank": a one-word name after a title needs a capitalized title
     if _weak_apposition(rules, m, g, person, title):
@@ -89,6 +89,15 @@ def _draft(rules: RuleSet, rule: Rule, m: regex.Match[str]) -> Draft | None:
 
 
 _COORDINATION = regex.compile(r"\s*,\s*|\s+and\s+")
+_DETERMINED = regex.compile(r"(?i:\b(?:the|its|his|her|their|our|as|be|been|became|become|was|is|new)\s+)$")
+
+
+def _undetermined(m: regex.Match[str], g: dict[str, str], start: int, title: str) -> bool:
+    """A capitalized bare head standing alone with nothing before it to make it an office:
+    "Premier said" names a company; "the Premier said", "Japan's Premier" name an office."""
+    if any(name in g for name in ("pre", "prefix", "status", "dest")) or " of " in title or " for " in title:
+        return False
+    return title[0].isupper() and not _DETERMINED.search(m.string, max(0, start - 20), start)
 
 
 def _title_start(m: regex.Match[str], g: dict[str, str]) -> int:
