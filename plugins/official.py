@@ -9,7 +9,7 @@ from typing import Any, Literal
 import regex
 from pydantic import Field
 
-from factx import Candidate, Document, Draft, FactType, Rule, RuleSet, Value, hookimpl
+from factx import Candidate, Document, Draft, FactType, RuleSet, Value, hookimpl
 from factx.rulebook import normalize_key
 
 VERSION = "0.1.0"
@@ -45,47 +45,54 @@ def factx_extract(document: Document, rules: RuleSet) -> Iterator[Candidate]:
     for rule, m in rules.matches(document.text):
         if not rule.emit:
             yield Candidate(m.start(), m.end(), rule)
-        elif draft := _draft(rules, rule, m):
+        elif draft := _draft(rules, m):
             yield Candidate(draft.start, draft.end, rule, (draft,))
 
 
-def _draft(rules: RuleSet, rule: Rule, m: regex.Match[str]) -> Draft | None:
+def _draft(rules: RuleSet, m: regex.Match[str]) -> Draft | None:
+    """The fact a match makes, or None where a check the pattern cannot make rejects it."""
     g = {name: text for name, text in m.groupdict().items() if text}
-    if "indef" in g:
+    if "indef" in g or not _destination_holds(rules, m, g):
         return None
-    if "dest" in g and not _is_destination(rules, g["dest"]):
-        # "Deputy Administrator for Commodity Operations": no destination, and a bare
-        # head that only a destination made specific stands for nothing.
-        del g["dest"]
-        if "person" not in m.groupdict() and "pre" not in g and _is_bare_head(rules, g["title"]):
-            return None
     title_span = [_title_start(m, g), m.end("dest") if "dest" in g else m.end("title")]
-    spans = [title_span]
-    person = None
-    if "person" in g:
-        name_start = m.start("person")
-        if "to" in g:  # "Ambassador to South Korea Philip Goldberg": the name run starts with the destination
-            split = _split_destination(rules, m)
-            if split is None:
-                return None
-            title_span[1], name_start = split
-        name_span = _name_span(rules, m, name_start)
-        if name_span is None:
-            return None
-        spans.append(name_span)
-        person = _clean(m.string[slice(*name_span)])
+    name_span = _person_span(rules, m, g, title_span) if "person" in g else None
+    if "person" in g and name_span is None:
+        return None
     title = _clean(m.string[slice(*title_span)])
+    person = _clean(m.string[slice(*name_span)]) if name_span else None
     if person is None and (title.isupper() or _undetermined(m, g, title_span[0], title)):
         return None  # a headline in capitals, or "Premier said": a company named like an office
-    if person is not None and " " not in person and title[0].islower() and spans[1][0] > title_span[0]:
+    if person is not None and " " not in person and title[0].islower() and name_span[0] > title_span[0]:
         return None  # "committee chairman Citibank": a one-word name after a title needs a capitalized title
     if _weak_apposition(rules, m, g, person, title):
         return None
     country, organization = _owner(rules, g.get("prefix"), g.get("org"))
     value = {"title": title, "person": person, "country": country, "organization": organization,
              "status": _status(rules, g.get("status"), g.get("suffix"))}
-    spans += [m.span(name) for name in ("status", "suffix") if name in g]
+    spans = [title_span, *([name_span] if name_span else []), *(m.span(n) for n in ("status", "suffix") if n in g)]
     return Draft(min(start for start, _ in spans), max(end for _, end in spans), value)
+
+
+def _destination_holds(rules: RuleSet, m: regex.Match[str], g: dict[str, str]) -> bool:
+    """Drop a destination that names no place ("Deputy Administrator for Commodity Operations");
+    False where only the destination made a bare head specific enough to stand alone."""
+    if "dest" not in g or _is_destination(rules, g["dest"]):
+        return True
+    del g["dest"]
+    return "person" in m.groupdict() or "pre" in g or not _is_bare_head(rules, g["title"])
+
+
+def _person_span(rules: RuleSet, m: regex.Match[str], g: dict[str, str],
+                 title_span: list[int]) -> tuple[int, int] | None:
+    """The span of the person's name; with "to", the destination read into the name run moves
+    to the title ("Ambassador to South Korea Philip Goldberg")."""
+    name_start = m.start("person")
+    if "to" in g:
+        split = _split_destination(rules, m)
+        if split is None:
+            return None
+        title_span[1], name_start = split
+    return _name_span(rules, m, name_start)
 
 
 _COORDINATION = regex.compile(r"\s*,\s*|\s+and\s+")
@@ -225,6 +232,9 @@ def _lookup(rules: RuleSet, text: str, *list_names: str) -> Any:
     return None
 
 
+_REGION_TYPES = {"State", "Province", "Prefecture", "Land", "Canton", "Autonomous community", "Territory"}
+
+
 @functools.cache
 def _iso_places() -> dict[str, str]:
     """Country names (ISO 3166-1) and unambiguous state and province names (ISO 3166-2), from pycountry."""
@@ -240,6 +250,3 @@ def _iso_places() -> dict[str, str]:
             if name:
                 places[normalize_key(name)] = country.alpha_2
     return places
-
-
-_REGION_TYPES = {"State", "Province", "Prefecture", "Land", "Canton", "Autonomous community", "Territory"}
