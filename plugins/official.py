@@ -96,12 +96,12 @@ def _person_span(rules: RuleSet, m: regex.Match[str], g: dict[str, str],
 
 
 _COORDINATION = regex.compile(r"\s*,\s*|\s+and\s+")
-_DETERMINED = regex.compile(r"(?i:\b(?:the|its|his|her|their|our|as|be|been|became|become|was|is|new)\s+)$")
+_DETERMINED = regex.compile(r"(?i:\b(?:the|its|his|her|their|our|as|be|been|became|become|was|is|new)|['’]s?)\s+$")
 
 
 def _undetermined(m: regex.Match[str], g: dict[str, str], start: int, title: str) -> bool:
     """A capitalized bare head standing alone with nothing before it to make it an office:
-    "Premier said" names a company; "the Premier said", "Japan's Premier" name an office."""
+    "Premier said" names a company; "the Premier said", "the government's Inspector General" name an office."""
     if any(name in g for name in ("pre", "prefix", "status", "dest")) or " of " in title or " for " in title:
         return False
     return title[0].isupper() and not _DETERMINED.search(m.string, max(0, start - 20), start)
@@ -163,7 +163,11 @@ def _is_bare_head(rules: RuleSet, word: str) -> bool:
 
 
 def _clean(text: str | None) -> str | None:
-    return " ".join(text.split()) if text else None
+    """Text as written on one line: "vice-\npresident" is "vice-president", "Prime\nMinister" is "Prime Minister"."""
+    return " ".join(_LINE_BREAK_HYPHEN.sub("-", text).split()) if text else None
+
+
+_LINE_BREAK_HYPHEN = regex.compile(r"-[^\S\n]*\n\s*")
 
 
 def _status(rules: RuleSet, before: str | None, after: str | None) -> Status | None:
