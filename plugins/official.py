@@ -114,10 +114,11 @@ def _title_start(m: regex.Match[str], g: dict[str, str]) -> int:
     if "pre" not in g:
         return m.start("title")
     upper = m.group("title")[0].isupper()
-    for offset in [0, *(c.end() for c in _COORDINATION.finditer(g["pre"]))]:
+    offsets = [0, *(c.end() for c in _COORDINATION.finditer(g["pre"]))]
+    for offset in offsets:
         if offset < len(g["pre"]) and g["pre"][offset].isupper() == upper:
             return m.start("pre") + offset
-    return m.start("pre")
+    return m.start("pre") if len(offsets) == 1 else m.start("title")
 
 
 def _is_destination(rules: RuleSet, text: str) -> bool:
