@@ -9,7 +9,7 @@ from typing import Any, Literal
 import regex
 from pydantic import Field
 
-from factx import Candidate, Document, Draft, FactType, Rule, RuleSet, Value, hookimpl
+from factx import Candidate, Document, Draft, FactType, RuleSet, Value, hookimpl
 from factx.rulebook import normalize_key
 
 VERSION = "0.1.0"
@@ -45,50 +45,66 @@ def factx_extract(document: Document, rules: RuleSet) -> Iterator[Candidate]:
     for rule, m in rules.matches(document.text):
         if not rule.emit:
             yield Candidate(m.start(), m.end(), rule)
-        elif draft := _draft(rules, rule, m):
+        elif draft := _draft(rules, m):
             yield Candidate(draft.start, draft.end, rule, (draft,))
 
 
-def _draft(rules: RuleSet, rule: Rule, m: regex.Match[str]) -> Draft | None:
+def _draft(rules: RuleSet, m: regex.Match[str]) -> Draft | None:
+    """The fact a match makes, or None where a check the pattern cannot make rejects it."""
     g = {name: text for name, text in m.groupdict().items() if text}
-    if "indef" in g:
+    if "indef" in g or not _destination_holds(rules, m, g):
         return None
-    if "dest" in g and not _is_destination(rules, g["dest"]):
-        # "Deputy Administrator for Commodity Operations": no destination, and a bare
-        # head that only a destination made specific stands for nothing.
-        del g["dest"]
-        if "person" not in m.groupdict() and "pre" not in g and _is_bare_head(rules, g["title"]):
-            return None
     title_span = [_title_start(m, g), m.end("dest") if "dest" in g else m.end("title")]
-    spans = [title_span]
-    person = None
-    if "person" in g:
-        name_start = m.start("person")
-        if "to" in g:  # "Ambassador to South Korea Philip Goldberg": the name run starts with the destination
-            split = _split_destination(rules, m)
-            if split is None:
-                return None
-            title_span[1], name_start = split
-        name_span = _name_span(rules, m, name_start)
-        if name_span is None:
-            return None
-        spans.append(name_span)
-        person = _clean(m.string[slice(*name_span)])
+    name_span = _person_span(rules, m, g, title_span) if "person" in g else None
+    if "person" in g and name_span is None:
+        return None
     title = _clean(m.string[slice(*title_span)])
-    if person is None and title.isupper():
-        return None  # a headline in capitals
-    if person is not None and " " not in person and title[0].islower() and spans[1][0] > title_span[0]:
+    person = _clean(m.string[slice(*name_span)]) if name_span else None
+    if person is None and (title.isupper() or _undetermined(m, g, title_span[0], title)):
+        return None  # a headline in capitals, or "Premier said": a company named like an office
+    if person is not None and " " not in person and title[0].islower() and name_span[0] > title_span[0]:
         return None  # "committee chairman Citibank": a one-word name after a title needs a capitalized title
     if _weak_apposition(rules, m, g, person, title):
         return None
     country, organization = _owner(rules, g.get("prefix"), g.get("org"))
     value = {"title": title, "person": person, "country": country, "organization": organization,
              "status": _status(rules, g.get("status"), g.get("suffix"))}
-    spans += [m.span(name) for name in ("status", "suffix") if name in g]
+    spans = [title_span, *([name_span] if name_span else []), *(m.span(n) for n in ("status", "suffix") if n in g)]
     return Draft(min(start for start, _ in spans), max(end for _, end in spans), value)
 
 
+def _destination_holds(rules: RuleSet, m: regex.Match[str], g: dict[str, str]) -> bool:
+    """Drop a destination that names no place ("Deputy Administrator for Commodity Operations");
+    False where only the destination made a bare head specific enough to stand alone."""
+    if "dest" not in g or _is_destination(rules, g["dest"]):
+        return True
+    del g["dest"]
+    return "person" in m.groupdict() or "pre" in g or not _is_bare_head(rules, g["title"])
+
+
+def _person_span(rules: RuleSet, m: regex.Match[str], g: dict[str, str],
+                 title_span: list[int]) -> tuple[int, int] | None:
+    """The span of the person's name; with "to", the destination read into the name run moves
+    to the title ("Ambassador to South Korea Philip Goldberg")."""
+    name_start = m.start("person")
+    if "to" in g:
+        split = _split_destination(rules, m)
+        if split is None:
+            return None
+        title_span[1], name_start = split
+    return _name_span(rules, m, name_start)
+
+
 _COORDINATION = regex.compile(r"\s*,\s*|\s+and\s+")
+_DETERMINED = regex.compile(r"(?i:\b(?:the|its|his|her|their|our|as|be|been|became|become|was|is|new)|['’]s?)\s+$")
+
+
+def _undetermined(m: regex.Match[str], g: dict[str, str], start: int, title: str) -> bool:
+    """A capitalized bare head standing alone with nothing before it to make it an office:
+    "Premier said" names a company; "the Premier said", "the government's Inspector General" name an office."""
+    if any(name in g for name in ("pre", "prefix", "status", "dest")) or " of " in title or " for " in title:
+        return False
+    return title[0].isupper() and not _DETERMINED.search(m.string, max(0, start - 20), start)
 
 
 def _title_start(m: regex.Match[str], g: dict[str, str]) -> int:
@@ -98,10 +114,11 @@ def _title_start(m: regex.Match[str], g: dict[str, str]) -> int:
     if "pre" not in g:
         return m.start("title")
     upper = m.group("title")[0].isupper()
-    for offset in [0, *(c.end() for c in _COORDINATION.finditer(g["pre"]))]:
+    offsets = [0, *(c.end() for c in _COORDINATION.finditer(g["pre"]))]
+    for offset in offsets:
         if offset < len(g["pre"]) and g["pre"][offset].isupper() == upper:
             return m.start("pre") + offset
-    return m.start("pre")
+    return m.start("pre") if len(offsets) == 1 else m.start("title")
 
 
 def _is_destination(rules: RuleSet, text: str) -> bool:
@@ -122,10 +139,11 @@ def _split_destination(rules: RuleSet, m: regex.Match[str]) -> tuple[int, int] |
 
 def _name_span(rules: RuleSet, m: regex.Match[str], start: int) -> tuple[int, int] | None:
     """The person's name from `start` without place words after it ("Secretary of State George
-    Shultz China's"), or None where it is no name: a place ("In Washington, the president") or a
-    run that starts with one ("Chilean Copper Commission")."""
+    Shultz China's"), or None where it is no name: a place ("In Washington, the president"), a
+    run that starts with one ("Chilean Copper Commission"), or a title word ("Minister of Regional and
+    Industrial Expansion")."""
     words = list(regex.finditer(r"\S+", m.string, pos=start, endpos=m.end("person")))
-    if _place(rules, words[0].group()):
+    if _place(rules, words[0].group()) or _lookup(rules, words[0].group(), "OFFICIAL_PORTFOLIO", "OFFICIAL_MODIFIER"):
         return None
     while len(words) > 1 and _place(rules, words[-1].group()):
         words.pop()
@@ -146,7 +164,11 @@ def _is_bare_head(rules: RuleSet, word: str) -> bool:
 
 
 def _clean(text: str | None) -> str | None:
-    return " ".join(text.split()) if text else None
+    """Text as written on one line: "vice-\npresident" is "vice-president", "Prime\nMinister" is "Prime Minister"."""
+    return " ".join(_LINE_BREAK_HYPHEN.sub("-", text).split()) if text else None
+
+
+_LINE_BREAK_HYPHEN = regex.compile(r"-[^\S\n]*\n\s*")
 
 
 def _status(rules: RuleSet, before: str | None, after: str | None) -> Status | None:
@@ -215,6 +237,9 @@ def _lookup(rules: RuleSet, text: str, *list_names: str) -> Any:
     return None
 
 
+_REGION_TYPES = {"State", "Province", "Prefecture", "Land", "Canton", "Autonomous community", "Territory"}
+
+
 @functools.cache
 def _iso_places() -> dict[str, str]:
     """Country names (ISO 3166-1) and unambiguous state and province names (ISO 3166-2), from pycountry."""
@@ -230,6 +255,3 @@ def _iso_places() -> dict[str, str]:
             if name:
                 places[normalize_key(name)] = country.alpha_2
     return places
-
-
-_REGION_TYPES = {"State", "Province", "Prefecture", "Land", "Canton", "Autonomous community", "Territory"}
