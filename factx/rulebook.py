@@ -13,7 +13,8 @@ from factx.candidates import Candidate, Draft
 from factx.errors import Problem, RuleError
 from factx.rulefile import Counterexample, Example, ParsedFile, parse_rule_file
 
-_REF = regex.compile(r"(?<!\\)\{([A-Z][A-Z0-9_]*)\}")
+# `{NAME}`, but not an escaped brace nor a property such as `\p{L}` or `\N{EURO SIGN}`.
+_REF = regex.compile(r"(?<!\\|\\[pPN])\{([A-Z][A-Z0-9_]*)\}")
 
 Build = Callable[["Rule", "regex.Match[str]"], "dict[str, Any] | Iterable[Draft] | None"]
 

@@ -110,6 +110,12 @@ def test_plugins_cannot_silently_redefine_each_others_names(tmp_path):
     assert any("percent.a: [FX105]" in p for p in found)
 
 
+def test_unicode_properties_are_not_macros(tmp_path):
+    path = write(tmp_path, "p.toml", RULE.format(id="percent.p", pattern=r"\p{L}+\P{L}\N{EURO SIGN}"))
+    [rule] = load(path).rules
+    assert rule.pattern.fullmatch("abc1€")
+
+
 def test_lists_are_macros_and_lookups(tmp_path):
     path = write(tmp_path, "l.toml", """
         [lists.UNIT]
