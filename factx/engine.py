@@ -28,7 +28,7 @@ from factx.loading import (
 )
 from factx.overlaps import Decision, resolve
 from factx.records import Fact, FactType
-from factx.rulebook import RuleBook, RuleSet, RuleSource, load_rulebook
+from factx.rulebook import RuleBook, RuleSource, load_rulebook
 
 log = logging.getLogger("factx")
 
@@ -161,7 +161,7 @@ class Engine:
         for info in self.plugins.values():
             declared: list[FactType] = []
 
-            def register(fact_type: FactType, declared=declared) -> None:
+            def register(fact_type: FactType, declared=declared, info=info) -> None:
                 if not isinstance(fact_type, FactType):
                     raise PluginError(Problem("FX203", f'plugin "{info.name}" registered {fact_type!r}, not a FactType'))
                 declared.append(fact_type)

@@ -260,14 +260,19 @@ class _Compiler:
 
         return _REF.sub(substitute, pattern)
 
-    def compile(self, pattern: str, where: str, rule_id: str = "") -> regex.Pattern[str] | None:
+    def checked_expand(self, pattern: str, where: str, rule_id: str = "") -> str | None:
+        """`expand`, recording an undefined name or a cycle as a problem."""
         try:
-            expanded = self.expand(pattern)
+            return self.expand(pattern)
         except _UndefinedError as e:
             self.problems.append(Problem("FX102", f"{{{e.args[0]}}} is not a defined macro or list", where, rule_id))
-            return None
         except _CycleError as e:
             self.problems.append(Problem("FX103", f"macro cycle {e.args[0]}", where, rule_id))
+        return None
+
+    def compile(self, pattern: str, where: str, rule_id: str = "") -> regex.Pattern[str] | None:
+        expanded = self.checked_expand(pattern, where, rule_id)
+        if expanded is None:
             return None
         try:
             return regex.compile(expanded)
@@ -306,9 +311,9 @@ def load_rulebook(sources: Iterable[RuleSource]) -> RuleBook:
             compiler.define(name, pattern, pf.path, pf.name_lines.get(name, 0), layer)
         for name, entries in pf.spec.lists.items():
             compiler.add_list(name, entries, pf.path, pf.name_lines.get(name, 0), layer)
-    # Check every macro compiles on its own, so an error points at the macro's line.
-    for name, (pattern, where, line, _) in list(compiler.definitions.items()):
-        compiler.compile("{" + name + "}", f"{where}:{line}")
+    # Every macro must expand, used or not; compiling each alone is left for when a pattern fails.
+    expandable = [name for name, (_, where, line, _) in list(compiler.definitions.items())
+                  if compiler.checked_expand("{" + name + "}", f"{where}:{line}") is not None]
     triggers: dict[str, Trigger | None] = {}
     by_id: dict[str, tuple[Rule | None, int]] = {}
     for pf, layer in parsed:
@@ -331,6 +336,11 @@ def load_rulebook(sources: Iterable[RuleSource]) -> RuleBook:
             # Popping first keeps an override at the position of the file that defines it.
             by_id.pop(spec.id, None)
             by_id[spec.id] = (rule, layer)
+    if any(p.code == "FX101" for p in compiler.problems):
+        # Then compile each macro on its own, so that the error also points at the macro's line.
+        for name in expandable:
+            _, where, line, _ = compiler.definitions[name]
+            compiler.compile("{" + name + "}", f"{where}:{line}")
     if compiler.problems:
         raise RuleError(compiler.problems)
     rules = [rule for rule, _ in by_id.values() if rule is not None]

@@ -212,3 +212,10 @@ def test_list_pattern_matches_its_entries_and_prefers_the_longest(entries, probe
     prefixes = [k for k in keys if normalize_key(probe).startswith(k)]
     found = pattern.match(probe)
     assert (normalize_key(found.group()) if found else None) == (max(prefixes, key=len) if prefixes else None)
+
+
+def test_a_broken_macro_is_located_at_its_own_line(tmp_path):
+    path = write(tmp_path, "b.toml", "[macros]\nBROKEN = '''(x'''\n" + RULE.format(id="percent.uses", pattern="{BROKEN}y"))
+    found = problems(path)
+    assert any(p.startswith(f"{path}:2: [FX101]") for p in found)
+    assert any("percent.uses: [FX101]" in p for p in found)
