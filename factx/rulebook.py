@@ -104,15 +104,16 @@ class RuleSource:
 class Trigger:
     """A file's cheap pre-scan: without a hit its rules are skipped; with
     `window`, they only run within that many characters of a hit; `anchored`,
-    they are only tried where a hit starts."""
+    they are only tried at a hit: a rule must start where a hit starts or,
+    if it scans backwards (`(?r)`), end where a hit ends."""
 
     pattern: regex.Pattern[str]
     window: int | None = None
     anchored: bool = False
 
-    def starts(self, text: str) -> list[int]:
-        """Where the hits start, in order."""
-        return [hit.start() for hit in self.pattern.finditer(text)]
+    def hits(self, text: str) -> list[tuple[int, int]]:
+        """Where the hits start and end, in order."""
+        return [hit.span() for hit in self.pattern.finditer(text)]
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """The stretches of `text` worth matching, merged, in order."""
@@ -153,7 +154,7 @@ class RuleSet:
         """Every non-empty match of every rule, where its file's trigger allows."""
         for trigger, rules in self.groups:
             if trigger is not None and trigger.anchored:
-                yield from _anchored_matches(text, trigger.starts(text), rules)
+                yield from _anchored_matches(text, trigger.hits(text), rules)
                 continue
             spans = [(0, len(text))] if trigger is None else trigger.spans(text)
             for rule in rules:
@@ -181,10 +182,17 @@ class RuleSet:
                 yield Candidate(m.start(), m.end(), rule, drafts)
 
 
-def _anchored_matches(text: str, starts: list[int], rules: tuple[Rule, ...]) -> Iterator[tuple[Rule, regex.Match[str]]]:
+def _anchored_matches(text: str, hits: list[tuple[int, int]], rules: tuple[Rule, ...]) -> Iterator[tuple[Rule, regex.Match[str]]]:
+    if not hits:
+        return
     for rule in rules:
-        for start in starts:
-            m = rule.pattern.match(text, start)
+        match = rule.pattern.match
+        if rule.pattern.flags & regex.REVERSE:
+            # A backward match is anchored at `endpos`: text past the hit is out of its sight.
+            found = [match(text, 0, end) for _, end in hits]
+        else:
+            found = [match(text, start) for start, _ in hits]
+        for m in found:
             if m and m.end() > m.start():
                 yield rule, m
 

@@ -75,7 +75,7 @@ class RuleFileSpec(_Spec):
 
     trigger: str | None = None
     window: int | None = Field(default=None, ge=1)
-    anchored: bool = Field(default=False, description="Rules are tried only where a trigger hit starts.")
+    anchored: bool = Field(default=False, description="Rules are tried only at trigger hits: starting where one starts, or, scanning backwards, ending where one ends.")
     macros: dict[str, str] = {}
     lists: dict[str, dict[str, str | int | float | bool]] = {}
     rule: list[RuleSpec] = []

@@ -31,6 +31,7 @@ def factx_register_fact_types(register) -> None:
 @hookimpl
 def factx_register_rule_paths(register) -> None:
     register(files("factx") / "rules" / "percent.toml")
+    register(files("factx") / "rules" / "percent_blockers.toml")
 
 
 @hookimpl

@@ -143,6 +143,14 @@ def test_anchored_trigger_tries_rules_only_where_a_hit_starts(tmp_path):
     assert found == [("percent.dollar", "$6-$7"), ("percent.dollar", "$7")]
 
 
+def test_anchored_backward_rule_ends_where_a_hit_ends(tmp_path):
+    body = "trigger = '''%(?!\\w)'''\nanchored = true\n" + RULE.format(id="percent.backward", pattern=r"(?r)\d+\s?%")
+    path = write(tmp_path, "r.toml", body + RULE.format(id="percent.forward", pattern=r"%\s\w+"))
+    found = [(rule.id, m.group()) for rule, m in load(path).for_type("percent").matches("5 %, 6%x and 7% up")]
+    # "6%x" is no hit, so no rule is tried there; a backward rule ends at a hit, a forward one starts there.
+    assert found == [("percent.backward", "5 %"), ("percent.backward", "7%"), ("percent.forward", "% up")]
+
+
 def test_anchored_needs_a_trigger_and_no_window(tmp_path):
     for header in ["anchored = true\n", "trigger = '''x'''\nwindow = 5\nanchored = true\n"]:
         [line] = problems(write(tmp_path, "n.toml", header + RULE.format(id="percent.n", pattern="n")))
