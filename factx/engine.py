@@ -265,7 +265,7 @@ class Engine:
                     "FX302", f"span {draft.start}:{draft.end} is outside the document", where, cand.rule_id))
                 continue
             try:
-                fact = fact_type.record_model.model_validate({
+                fact = fact_type.record_validator.validate_python({
                     "doc_id": doc.id, "type": fact_type.name, "start": draft.start, "end": draft.end,
                     "text": doc.text[draft.start:draft.end], "value": draft.value, "rule": cand.rule_id,
                     "plugin": info.name, "rule_file": rule_file,

@@ -46,12 +46,12 @@ class FactWriter:
             self.stream.write("[")
 
     def write(self, fact: Fact) -> None:
-        record = fact.model_dump(mode="json")
         if self.fmt is OutputFormat.jsonl:
-            self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self.stream.write(fact.model_dump_json() + "\n")
         elif self.fmt is OutputFormat.json:
-            self.stream.write(("\n  " if not self.count else ",\n  ") + json.dumps(record, ensure_ascii=False))
+            self.stream.write(("\n  " if not self.count else ",\n  ") + fact.model_dump_json())
         elif self._csv:
+            record = fact.model_dump(mode="json")
             record["value"] = json.dumps(record["value"], ensure_ascii=False)
             self._csv.writerow([record[c] for c in CSV_COLUMNS])
         else:

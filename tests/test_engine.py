@@ -1,4 +1,5 @@
 """The engine: overlap policy, problem reporting, validation, sharing, streaming."""
+import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -211,6 +212,14 @@ def test_schema_of_all_types(engine):
     assert {"$ref": "#/$defs/PercentFact"} in schema["oneOf"]
     value = schema["$defs"]["PercentValue"]["properties"]
     assert value["unit"]["enum"] == ["percent", "percentage_point", "basis_point"]
+
+
+def test_value_fields_of_the_type_come_before_inherited_ones(engine):
+    [fact] = engine.extract("rates rose about 2 percent")
+    own, inherited = ["value", "unit"], ["approximation", "range", "range_id"]
+    assert list(fact.model_dump()["value"]) == own + inherited
+    assert list(json.loads(fact.model_dump_json())["value"]) == own + inherited
+    assert list(engine.schema()["$defs"]["PercentValue"]["properties"]) == own + inherited
 
 
 @given(st.lists(st.sampled_from(["rose", "15%", "about", "3.5 pct", "10-15%", "https://x.io/a?b=5%25",
