@@ -19,13 +19,15 @@ _MONTHS = {
     for name in names
 }
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DATE = regex.compile(
-    rf"""(?ix)
+_DATE_PATTERN = rf"""(?ix)
     (?<![\d-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)
     | \b(?P<d>[0-3]?\d)\s+(?P<mon>{_MONTH})\.?,?\s+(?P<y>(?:19|20)\d\d)\b
     | \b(?P<mon>{_MONTH})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b
     """
-)
+_DATE = regex.compile(_DATE_PATTERN)
+# Searched backwards, a date is tried from its last digit, which rules out most positions
+# at once; forwards, each month name would be tried at every letter (ten times slower).
+_DATE_BACKWARDS = regex.compile("(?r)" + _DATE_PATTERN)
 _LABEL = regex.compile(r"(?i)\b(?:published|posted|updated|date(?:line)?d?|filed)\b\s*:?\s*")
 _HEAD = 600  # a dateline stands in the first lines
 
@@ -45,7 +47,7 @@ def find_dateline(text: str) -> date | None:
         m = _DATE.match(head, label.end())
         if m and (found := _parse(m)):
             return found
-    for m in _DATE.finditer(head):
+    for m in reversed(list(_DATE_BACKWARDS.finditer(head))):
         if found := _parse(m):
             return found
     return None

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from factx import Candidate, Document, Draft, Engine, FactType, PluginError, Value, hookimpl
+from factx.datelines import find_dateline
 from factx.overlaps import resolve
 
 
@@ -233,3 +234,14 @@ def test_explain_agrees_with_extract(engine, words):
     assert sorted(won) == facts
     lost = [d for d in explained.decisions if not d.won]
     assert all(d.beaten_by.start < d.candidate.end and d.candidate.start < d.beaten_by.end for d in lost)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("SEOUL, March 3, 2026 - Talks resumed; the March 1, 2026 deal held.", date(2026, 3, 3)),
+    ("Filed 2026-02-30, corrected: 4 Jan 2026 and 5 Jan 2026", date(2026, 1, 4)),  # an impossible date is passed over
+    ("A review of 1 Feb 2020.\nUpdated: Oct. 18, 2025", date(2025, 10, 18)),  # a labelled date beats an earlier one
+    ("Up 3.5 pct in 2026, 12 May", None),
+])
+def test_dateline_is_the_first_full_date_in_the_head(text, expected):
+    assert find_dateline(text) == expected
+    assert find_dateline("x" * 600 + text) is None  # past the head
