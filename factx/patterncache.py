@@ -85,11 +85,14 @@ def _read(path: Path, pattern: str, flags: int) -> regex.Pattern[str] | None:
         compiled = regex._regex.compile(*args)
         if not isinstance(compiled, regex.Pattern) or compiled.pattern != pattern:
             return None
-        if time.time() - mtime > _DAY:
-            os.utime(path)  # marks it used: pruning removes the least recently used first
-        return compiled
     except Exception:  # a missing, corrupt or foreign entry: compile as if there were none
         return None
+    if time.time() - mtime > _DAY:
+        try:
+            os.utime(path)  # marks it used: pruning removes the least recently used first
+        except OSError:
+            pass  # a read-only cache is still read
+    return compiled
 
 
 def _write(path: Path, compiled: regex.Pattern[str], flags: int) -> None:

@@ -51,10 +51,12 @@ def stored(*distributions: str, rebuild: Callable[..., Any] | None = None) -> Ca
         @functools.wraps(function)
         def wrapper() -> T:
             path = _path(function, distributions)
-            if path is not None:
-                found = _read(path)
-                if found is not None:
+            found = _read(path) if path is not None else None
+            if found is not None:
+                try:
                     return rebuild(*found) if rebuild else found
+                except Exception:  # fields that no longer fit: derive it again
+                    pass
             result = function()
             if path is not None:
                 _write(path, dataclasses.astuple(result) if rebuild else result)

@@ -164,6 +164,20 @@ def test_a_failing_rebuild_falls_back_to_compiling(cache, compiles, monkeypatch)
     assert compiles == ["abc", "abc"]
 
 
+def test_a_read_only_cache_is_still_read(cache, compiles, monkeypatch):
+    patterncache.compile("abc")
+    [path] = entries(cache)
+    week_ago = time.time() - 7 * 86400
+    os.utime(path, (week_ago, week_ago))
+
+    def refuse(*args):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(patterncache.os, "utime", refuse)
+    assert patterncache.compile("abc").search("xabc")
+    assert compiles == ["abc"]
+
+
 def test_least_recently_used_entries_beyond_the_limit_are_removed(cache, monkeypatch):
     for n in range(4):
         patterncache.compile(f"old{n}")

@@ -78,6 +78,13 @@ def test_no_cache_without_a_folder_or_a_distribution(cache, monkeypatch):
     assert files(cache) == []
 
 
+def test_stored_fields_that_no_longer_fit_are_derived_again(cache, monkeypatch):
+    derive, calls = counted(Table(frozenset({"USD"}), {}), rebuild=Table)
+    derive()
+    monkeypatch.setattr(stored_module, "_read", lambda path: ("one field too few",))
+    assert derive() == Table(frozenset({"USD"}), {}) and len(calls) == 2
+
+
 def test_a_result_marshal_cannot_store_is_just_returned(cache):
     value = object()
     derive, calls = counted(value)
