@@ -17,7 +17,10 @@ _EXPORTS = {
     "Rule": "factx.rulebook", "RuleSet": "factx.rulebook",
 }
 
-__all__ = [*sorted(_EXPORTS, key=str.casefold), "__version__"]
+__all__ = [
+    "Candidate", "Document", "Draft", "Engine", "ExitCode", "Fact", "FactType", "FactxError", "PluginError",
+    "Problem", "RangedValue", "Result", "Rule", "RuleError", "RuleSet", "SettingsError", "Value", "hookimpl", "__version__",
+]
 
 
 def __getattr__(name: str):

@@ -9,8 +9,8 @@ from typing import Any
 
 import regex
 
-from factx.candidates import Candidate, Draft
 from factx import patterncache
+from factx.candidates import Candidate, Draft
 from factx.errors import Problem, RuleError
 from factx.rulefile import Counterexample, Example, ParsedFile, parse_rule_file
 
