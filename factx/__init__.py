@@ -1,15 +1,46 @@
 """factx: rule-based fact extraction with plugins, rule files and validated records."""
-from factx.candidates import Candidate, Draft
-from factx.documents import Document
-from factx.engine import Engine, Result
-from factx.errors import ExitCode, FactxError, PluginError, Problem, RuleError, SettingsError
-from factx.hookspecs import hookimpl
-from factx.records import Fact, FactType, RangedValue, Value
-from factx.rulebook import Rule, RuleSet
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
+
+# Each public name is imported from its module on first use (PEP 562), so that
+# `import factx` and commands that need no engine (`factx --help`) stay cheap.
+_EXPORTS = {
+    "Candidate": "factx.candidates", "Draft": "factx.candidates", "Document": "factx.documents",
+    "Engine": "factx.engine", "Result": "factx.engine", "ExitCode": "factx.errors", "FactxError": "factx.errors",
+    "PluginError": "factx.errors", "Problem": "factx.errors", "RuleError": "factx.errors",
+    "SettingsError": "factx.errors", "hookimpl": "factx.hookspecs", "Fact": "factx.records",
+    "FactType": "factx.records", "RangedValue": "factx.records", "Value": "factx.records",
+    "Rule": "factx.rulebook", "RuleSet": "factx.rulebook",
+}
 
 __all__ = [
     "Candidate", "Document", "Draft", "Engine", "ExitCode", "Fact", "FactType", "FactxError", "PluginError",
     "Problem", "RangedValue", "Result", "Rule", "RuleError", "RuleSet", "SettingsError", "Value", "hookimpl", "__version__",
 ]
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'factx' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
+
+
+if TYPE_CHECKING:
+    from factx.candidates import Candidate, Draft
+    from factx.documents import Document
+    from factx.engine import Engine, Result
+    from factx.errors import ExitCode, FactxError, PluginError, Problem, RuleError, SettingsError
+    from factx.hookspecs import hookimpl
+    from factx.records import Fact, FactType, RangedValue, Value
+    from factx.rulebook import Rule, RuleSet

@@ -9,6 +9,7 @@ from typing import Any
 
 import regex
 
+from factx import patterncache
 from factx.candidates import Candidate, Draft
 from factx.errors import Problem, RuleError
 from factx.rulefile import Counterexample, Example, ParsedFile, parse_rule_file
@@ -283,7 +284,7 @@ class _Compiler:
         if expanded is None:
             return None
         try:
-            return regex.compile(expanded)
+            return patterncache.compile(expanded)
         except regex.error as e:
             self.problems.append(Problem("FX101", f"regex error: {e}", where, rule_id))
             return None

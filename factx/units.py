@@ -25,7 +25,14 @@ def registry():
 
 @cache
 def factor(unit: str, to: str) -> Decimal:
-    """How many `to` one `unit` is, computed by pint once per pair."""
+    """How many `to` one `unit` is, computed by pint once per pair.
+
+    A unit is one of itself without asking pint: most amounts are already in
+    the unit wanted ("5 percent"), and building the registry takes longer than
+    everything else a short document needs.
+    """
+    if unit == to:
+        return Decimal(1)
     ureg = registry()
     return ureg.Quantity(Decimal(1), unit).to(to).magnitude
 

@@ -37,7 +37,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -49,6 +48,7 @@ from pydantic import Field
 from factx import Candidate, Document, Draft, FactType, RangedValue, Rule, RuleSet, Value, hookimpl
 from factx.numbers import parse_number
 from factx.rulebook import list_pattern, normalize_key
+from factx.stored import stored
 
 VERSION = "0.1.0"
 HUNDREDTH = Decimal("0.01")
@@ -116,9 +116,9 @@ def _pint_codes() -> set[str]:
     return set(regex.findall(r"(?m)^([A-Z]{3}) = \[currency_\1\]", text))
 
 
-@cache
+@stored("babel", rebuild=Currencies)
 def currencies() -> Currencies:
-    """Read CLDR's English currency data from Babel, once per process."""
+    """Read CLDR's English currency data from Babel, once (kept on disk, see `factx.stored`)."""
     from babel import Locale
     from babel.core import get_global
     from babel.numbers import get_currency_name

@@ -1,7 +1,6 @@
 """The `official` plugin: office holders with their title, name, country and organization."""
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 from importlib.resources import files
 from typing import Any, Literal
@@ -11,6 +10,7 @@ from pydantic import Field
 
 from factx import Candidate, Document, Draft, FactType, RuleSet, Value, hookimpl
 from factx.rulebook import normalize_key
+from factx.stored import stored
 
 VERSION = "0.1.0"
 
@@ -240,7 +240,7 @@ def _lookup(rules: RuleSet, text: str, *list_names: str) -> Any:
 _REGION_TYPES = {"State", "Province", "Prefecture", "Land", "Canton", "Autonomous community", "Territory"}
 
 
-@functools.cache
+@stored("pycountry")
 def _iso_places() -> dict[str, str]:
     """Country names (ISO 3166-1) and unambiguous state and province names (ISO 3166-2), from pycountry."""
     import pycountry  # imported on first use: it reads its databases when loaded

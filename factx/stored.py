@@ -1,0 +1,122 @@
+"""Data derived once from big libraries and kept on disk for the next process.
+
+A plugin that turns a library's tables into lookups (Babel's CLDR currencies,
+pycountry's ISO 3166 names) pays for importing the library and loading its
+data in every process, though the result only changes when factx or the
+library does. `@stored(...)` keeps a function's result in the factx cache
+folder (beside the compiled patterns, see `factx.patterncache`) and reads it
+from there while the result would be the same:
+
+- the key holds the function's name, the given distributions' versions, the
+  Python version, and the size and mtime of every file of factx (code, rules,
+  `units.txt`), as Python's `.pyc` files hold their source's;
+- one file per function: a new result replaces the old one;
+- the result is what `marshal` stores (dicts, lists, tuples, sets, str,
+  numbers); with `rebuild`, a dataclass is stored as its fields and rebuilt;
+- anything wrong with the cache means calling the function, never an error;
+  `FACTX_NO_CACHE=1` turns it off.
+
+The function is also memoized in the process, like `functools.cache`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+import zlib
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any, TypeVar
+
+from factx import patterncache
+
+T = TypeVar("T")
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def stored(*distributions: str, rebuild: Callable[..., Any] | None = None) -> Callable[[Callable[[], T]], Callable[[], T]]:
+    """Keep the result of a function of no arguments on disk.
+
+    :param distributions: the installed distributions whose data the result comes from.
+    :param rebuild: the dataclass the function returns, rebuilt from its stored fields.
+    """
+
+    def decorate(function: Callable[[], T]) -> Callable[[], T]:
+        @functools.cache
+        @functools.wraps(function)
+        def wrapper() -> T:
+            path = _path(function, distributions)
+            found = _read(path) if path is not None else None
+            if found is not None:
+                try:
+                    return rebuild(*found) if rebuild else found
+                except Exception:  # fields that no longer fit: derive it again
+                    pass
+            result = function()
+            if path is not None:
+                _write(path, dataclasses.astuple(result) if rebuild else result)
+            return result
+
+        return wrapper
+
+    return decorate
+
+
+def _path(function: Callable, distributions: tuple[str, ...]) -> Path | None:
+    try:
+        folder = patterncache.cache_dir()
+        if folder is None:
+            return None
+        digest = hashlib.sha256(repr((sys.version, [metadata.version(d) for d in distributions],
+                                      _fingerprint())).encode())
+        return folder.parent / "data" / f"{function.__module__}.{function.__qualname__}.{digest.hexdigest()[:32]}"
+    except Exception:  # a distribution not installed, an unreadable file: no cache
+        return None
+
+
+@functools.cache
+def _fingerprint() -> list[tuple[str, int, int]]:
+    """Name, size and mtime of every file of factx (its plugins and rules included)."""
+    found = []
+    for folder, dirs, names in os.walk(_PACKAGE, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(names):
+            if not name.endswith(".pyc"):
+                st = os.stat(os.path.join(folder, name))
+                found.append((os.path.relpath(os.path.join(folder, name), _PACKAGE), st.st_size, st.st_mtime_ns))
+    return found
+
+
+def _read(path: Path) -> Any:
+    try:
+        blob = path.read_bytes()
+        if zlib.crc32(blob[4:]) != int.from_bytes(blob[:4], "big"):
+            return None
+        return marshal.loads(blob[4:])
+    except Exception:  # missing or damaged: derive it again
+        return None
+
+
+def _write(path: Path, value: Any) -> None:
+    try:
+        payload = marshal.dumps(value)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(zlib.crc32(payload).to_bytes(4, "big") + payload)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        stem = path.name.rsplit(".", 1)[0] + "."
+        for old in path.parent.iterdir():  # the results of older versions of factx or the library
+            if old.name.startswith(stem) and old != path:
+                old.unlink(missing_ok=True)
+    except Exception:  # unwritable folder or a result marshal cannot store: no cache
+        return

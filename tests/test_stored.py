@@ -1,0 +1,109 @@
+from dataclasses import dataclass
+
+import pytest
+
+from factx import stored as stored_module
+from factx.plugins import money, official
+from factx.stored import stored
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("FACTX_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("FACTX_NO_CACHE", raising=False)
+    return tmp_path / "data"
+
+
+def counted(value, *distributions, **options):
+    """A stored function returning `value`, and the list of its real calls; uncached in-process."""
+    calls = []
+
+    def derive():
+        calls.append(1)
+        return value
+
+    return stored(*distributions, **options)(derive).__wrapped__, calls
+
+
+def files(folder):
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def test_a_result_is_read_back_instead_of_derived(cache):
+    derive, calls = counted({"paris": "FR", "bavaria": "DE"}, "pycountry")
+    assert derive() == {"paris": "FR", "bavaria": "DE"}
+    assert derive() == {"paris": "FR", "bavaria": "DE"}
+    assert len(calls) == 1 and len(files(cache)) == 1
+
+
+@dataclass(frozen=True)
+class Table:
+    codes: frozenset[str]
+    names: dict[str, str]
+
+
+def test_a_dataclass_is_stored_as_its_fields(cache):
+    derive, calls = counted(Table(frozenset({"USD", "EUR"}), {"dollar": "USD"}), rebuild=Table)
+    first, second = derive(), derive()
+    assert second == first and isinstance(second, Table) and len(calls) == 1
+
+
+def test_a_change_to_factx_or_the_library_derives_it_again(cache, monkeypatch):
+    derive, calls = counted([1, 2, 3], "babel")
+    derive()
+    monkeypatch.setattr(stored_module, "_fingerprint", lambda: [("plugins/money.py", 1, 2)])
+    derive()
+    monkeypatch.setattr(stored_module.metadata, "version", lambda name: "0.0-other")
+    derive()
+    derive()
+    assert len(calls) == 3
+    assert len(files(cache)) == 1, "a new result replaces the old ones"
+
+
+def test_a_damaged_file_is_derived_again(cache):
+    derive, calls = counted("text", "babel")
+    derive()
+    [name] = files(cache)
+    (cache / name).write_bytes(b"\x00\x01garbage")
+    assert derive() == "text" and derive() == "text"
+    assert len(calls) == 2
+
+
+def test_no_cache_without_a_folder_or_a_distribution(cache, monkeypatch):
+    derive, calls = counted("x", "no-such-distribution-factx")
+    assert derive() == derive() == "x" and len(calls) == 2
+    monkeypatch.setenv("FACTX_NO_CACHE", "1")
+    derive, calls = counted("x", "babel")
+    assert derive() == derive() == "x" and len(calls) == 2
+    assert files(cache) == []
+
+
+def test_stored_fields_that_no_longer_fit_are_derived_again(cache, monkeypatch):
+    derive, calls = counted(Table(frozenset({"USD"}), {}), rebuild=Table)
+    derive()
+    monkeypatch.setattr(stored_module, "_read", lambda path: ("one field too few",))
+    assert derive() == Table(frozenset({"USD"}), {}) and len(calls) == 2
+
+
+def test_a_result_marshal_cannot_store_is_just_returned(cache):
+    value = object()
+    derive, calls = counted(value)
+    assert derive() is value and derive() is value and len(calls) == 2
+
+
+def test_the_process_keeps_its_own_copy(cache):
+    calls = []
+
+    @stored()
+    def derive():
+        calls.append(1)
+        return "once"
+
+    assert derive() == derive() == "once" and len(calls) == 1
+
+
+@pytest.mark.parametrize("function", [money.currencies, official._iso_places], ids=["currencies", "iso_places"])
+def test_plugin_data_read_back_equals_derived(cache, function):
+    derived = function.__wrapped__.__wrapped__()
+    assert function.__wrapped__() == derived and files(cache)
+    assert function.__wrapped__() == derived
