@@ -9,7 +9,7 @@ from typing import Any
 
 import regex
 
-from factx import patterncache
+from factx import patterncache, stored
 from factx.candidates import Candidate, Draft
 from factx.errors import Problem, RuleError
 from factx.rulefile import Counterexample, Example, ParsedFile, parse_rule_file
@@ -251,7 +251,8 @@ class _Compiler:
         self.definitions[name] = (pattern, where, line, layer)
 
     def add_list(self, name: str, entries: dict[str, Any], where: str, line: int, layer: int) -> None:
-        self.define(name, list_pattern(entries), where, line, layer)
+        keys = list(entries)
+        self.define(name, stored.by_content("lists", "\0".join(keys), lambda: list_pattern(keys)), where, line, layer)
         self.lists[name] = {normalize_key(k): v for k, v in entries.items()}
 
     def expand(self, pattern: str, stack: tuple[str, ...] = ()) -> str:

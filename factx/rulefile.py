@@ -10,6 +10,7 @@ from typing import Any
 import regex
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from factx import stored
 from factx.errors import Problem
 
 NAME = r"^[A-Z][A-Z0-9_]*$"
@@ -112,6 +113,14 @@ _NAME_KEY = regex.compile(r"""^\s*["']?([A-Z][A-Z0-9_]*)["']?\s*=""")
 _LIST_HEADER = regex.compile(r"""^\s*\[\s*lists\s*\.\s*["']?([A-Z][A-Z0-9_]*)["']?\s*\]""")
 
 
+def _read_toml(text: str) -> tuple[dict[str, Any], tuple]:
+    """The TOML data and the lines of its parts: what parsing a rule file costs (kept on disk)."""
+    data = tomllib.loads(text)
+    located = ParsedFile("", RuleFileSpec())
+    _locate(located, text)
+    return data, (located.rule_lines, located.pattern_lines, located.name_lines, located.trigger_line)
+
+
 def _locate(parsed: ParsedFile, text: str) -> None:
     """Find the 1-based lines of rules, patterns, macros and lists by scanning the text."""
     in_macros = False
@@ -145,13 +154,12 @@ def parse_rule_file(path: Path, display: str) -> tuple[ParsedFile | None, list[P
     except (OSError, UnicodeDecodeError) as e:
         return None, [Problem("FX108", f"cannot read rule file: {e}", display)]
     try:
-        data = tomllib.loads(text)
+        data, located = stored.by_content("rulefiles", text, lambda: _read_toml(text))
     except tomllib.TOMLDecodeError as e:
         line = regex.search(r"at line (\d+)", str(e))
         where = f"{display}:{line.group(1)}" if line else display
         return None, [Problem("FX100", f"invalid TOML: {e}", where)]
-    placeholder = ParsedFile(display, RuleFileSpec())
-    _locate(placeholder, text)
+    placeholder = ParsedFile(display, RuleFileSpec(), *located)
     try:
         spec = RuleFileSpec.model_validate(data)
     except ValidationError as e:

@@ -17,6 +17,10 @@ from there while the result would be the same:
   `FACTX_NO_CACHE=1` turns it off.
 
 The function is also memoized in the process, like `functools.cache`.
+
+`by_content` keeps what is derived from a text (a parsed rule file, say)
+under a hash of that text, so editing the text simply makes a new entry;
+the oldest entries beyond `MAX_ENTRIES` of a kind are removed.
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ import functools
 import hashlib
 import marshal
 import os
+import pickle
 import sys
 import tempfile
 import zlib
@@ -37,6 +42,7 @@ from factx import patterncache
 
 T = TypeVar("T")
 _PACKAGE = Path(__file__).resolve().parent
+MAX_ENTRIES = 512
 
 
 def stored(*distributions: str, rebuild: Callable[..., Any] | None = None) -> Callable[[Callable[[], T]], Callable[[], T]]:
@@ -67,6 +73,37 @@ def stored(*distributions: str, rebuild: Callable[..., Any] | None = None) -> Ca
     return decorate
 
 
+def by_content(kind: str, content: str, derive: Callable[[], T]) -> T:
+    """`derive()`, read from disk when it was derived before from the same `content`.
+
+    The result must pickle. An exception from `derive` propagates and nothing is kept.
+    """
+    folder = patterncache.cache_dir()
+    if folder is None:
+        return derive()
+    ident = f"{kind}\0{sys.version}\0{content}".encode("utf-8", "surrogatepass")
+    path = folder.parent / kind / hashlib.sha256(ident).hexdigest()[:32]
+    found = _read(path, pickle.loads)
+    if found is not None:
+        return found
+    result = derive()
+    _write(path, result, pickle.dumps, prune=_oldest_beyond_limit)
+    return result
+
+
+def _oldest_beyond_limit(path: Path) -> None:
+    entries = sorted(path.parent.iterdir(), key=lambda p: p.stat().st_mtime)
+    for old in entries[: max(0, len(entries) - MAX_ENTRIES)]:
+        old.unlink(missing_ok=True)
+
+
+def _results_of_older_versions(path: Path) -> None:
+    stem = path.name.rsplit(".", 1)[0] + "."
+    for old in path.parent.iterdir():
+        if old.name.startswith(stem) and old != path:
+            old.unlink(missing_ok=True)
+
+
 def _path(function: Callable, distributions: tuple[str, ...]) -> Path | None:
     try:
         folder = patterncache.cache_dir()
@@ -92,19 +129,20 @@ def _fingerprint() -> list[tuple[str, int, int]]:
     return found
 
 
-def _read(path: Path) -> Any:
+def _read(path: Path, loads: Callable[[bytes], Any] = marshal.loads) -> Any:
     try:
         blob = path.read_bytes()
         if zlib.crc32(blob[4:]) != int.from_bytes(blob[:4], "big"):
             return None
-        return marshal.loads(blob[4:])
+        return loads(blob[4:])
     except Exception:  # missing or damaged: derive it again
         return None
 
 
-def _write(path: Path, value: Any) -> None:
+def _write(path: Path, value: Any, dumps: Callable[[Any], bytes] = marshal.dumps,
+           prune: Callable[[Path], None] = _results_of_older_versions) -> None:
     try:
-        payload = marshal.dumps(value)
+        payload = dumps(value)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         try:
@@ -114,9 +152,6 @@ def _write(path: Path, value: Any) -> None:
         except BaseException:
             os.unlink(tmp)
             raise
-        stem = path.name.rsplit(".", 1)[0] + "."
-        for old in path.parent.iterdir():  # the results of older versions of factx or the library
-            if old.name.startswith(stem) and old != path:
-                old.unlink(missing_ok=True)
+        prune(path)
     except Exception:  # unwritable folder or a result marshal cannot store: no cache
         return

@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 
@@ -107,3 +108,40 @@ def test_plugin_data_read_back_equals_derived(cache, function):
     derived = function.__wrapped__.__wrapped__()
     assert function.__wrapped__() == derived and files(cache)
     assert function.__wrapped__() == derived
+
+
+def test_by_content_reads_back_what_the_same_text_gave(cache, monkeypatch):
+    calls = []
+
+    def derive(text):
+        calls.append(text)
+        return {"parsed": text.upper(), "when": date(2026, 1, 2)}  # pickled: dates are kept
+
+    for text in ["a = 1", "a = 1", "a = 2"]:
+        assert stored_module.by_content("kind", text, lambda: derive(text)) == {"parsed": text.upper(), "when": date(2026, 1, 2)}
+    assert calls == ["a = 1", "a = 2"] and len(files(cache.parent / "kind")) == 2
+    monkeypatch.setattr(stored_module, "MAX_ENTRIES", 1)
+    stored_module.by_content("kind", "a = 3", lambda: derive("a = 3"))
+    assert len(files(cache.parent / "kind")) == 1  # the oldest went
+
+
+def test_by_content_keeps_nothing_when_deriving_fails(cache):
+    def broken():
+        raise ValueError("bad text")
+
+    with pytest.raises(ValueError):
+        stored_module.by_content("kind", "x", broken)
+    assert files(cache.parent / "kind") == []
+
+
+def test_rule_files_parse_the_same_from_the_cache(cache, tmp_path):
+    from factx.rulefile import parse_rule_file
+
+    path = tmp_path / "r.toml"
+    path.write_text("[macros]\nX = 'x'\n\n[[rule]]\nid = 'percent.x'\ndoc = 'd'\npriority = 1\npattern = '''{X}'''\n")
+    cold, _ = parse_rule_file(path, "r.toml")
+    warm, _ = parse_rule_file(path, "r.toml")
+    assert files(cache.parent / "rulefiles") and warm == cold and warm.rule_lines == [4] and warm.name_lines == {"X": 2}
+    path.write_text("[[rule]\n")
+    [problem] = parse_rule_file(path, "r.toml")[1]
+    assert problem.code == "FX100" and problem.where == "r.toml:1"
