@@ -4,6 +4,8 @@ A peer that is not installed, or fails to load, is skipped with the reason.
 """
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
@@ -16,6 +18,8 @@ Record = dict[str, Any]
 # the gold files, converted from its own test specs, read them as USD and GBP.
 GENERIC_CURRENCY = {"Dollar": "USD", "Pound": "GBP"}
 SPACY_TYPES = {"MONEY": "money", "PERCENT": "percent", "DATE": "date"}
+DATED_TIMEX = re.compile(r"[\dX]{4}(?:-|$)")  # a timex that names a year, even an unknown one
+RESOLVED_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 DATE_GRAIN_FORMATS = {"day": "%Y-%m-%d", "time": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 
 
@@ -52,12 +56,22 @@ def recognizers_percent(text: str, start: int, last: int, resolution: dict) -> R
 
 
 def recognizers_date(text: str, start: int, last: int, type_name: str, resolution: dict) -> Record | None:
-    """A date or a date range given as one TIMEX3 value (a year, a month, a week); None for times,
-    durations, sets and ranges between two dates, which are not date facts."""
+    """A date, a date-time's date, or a date range given as one TIMEX3 value (a year, a month); None
+    for times, durations, sets and ranges between two dates. An underspecified timex (XXXX-10-18)
+    takes the year of the peer's first resolution (the past one), as factx resolves against the
+    reference date; it stays underspecified where the peer gives none."""
     values = resolution.get("values") or []
-    timex = values[0].get("timex") if values else None
-    if type_name not in ("datetimeV2.date", "datetimeV2.daterange") or not timex or "(" in timex:
+    first = values[0] if values else {}
+    timex = first.get("timex") or ""
+    if type_name == "datetimeV2.datetime" and DATED_TIMEX.match(timex):
+        timex = timex.split("T")[0]
+    elif type_name not in ("datetimeV2.date", "datetimeV2.daterange") or not DATED_TIMEX.match(timex):
         return None
+    resolved = first.get("value") or first.get("start") or ""
+    if "X" in timex and type_name != "datetimeV2.daterange" and RESOLVED_DAY.match(resolved):
+        timex = resolved[:10]
+    elif timex.startswith("XXXX") and "X" not in timex[4:] and RESOLVED_DAY.match(resolved):
+        timex = resolved[:4] + timex[4:]
     return record("date", text, start, last + 1, {"timex": timex})
 
 
@@ -143,7 +157,8 @@ class Recognizers:
     types = ("money", "percent", "date")
     mapping = ("currency: amount in the main unit (fractional units by the peer's ratios), ISO code by "
                "the peer's table, a bare Dollar/Pound as USD/GBP; percentage: its value; datetimeV2 "
-               "date and single-value daterange: their timex")
+               "date, date-time (its date) and single-value daterange: their timex, an unknown year "
+               "from the peer's first (past) resolution")
 
     def __init__(self) -> None:
         from recognizers_date_time import DateTimeRecognizer

@@ -51,6 +51,18 @@ def test_recognizers_percent_and_date():
     assert peers.recognizers_date(text, 33, 36, "datetimeV2.time", {"values": [{"timex": "T10"}]}) is None
 
 
+@pytest.mark.parametrize("type_name, first, timex", [
+    ("datetimeV2.date", {"timex": "XXXX-WXX-3", "value": "2025-12-10"}, "2025-12-10"),
+    ("datetimeV2.date", {"timex": "XXXX-10-18"}, "XXXX-10-18"),            # no resolution given
+    ("datetimeV2.daterange", {"timex": "XXXX-10", "start": "2025-10-16"}, "2025-10"),
+    ("datetimeV2.datetime", {"timex": "2025-12-11T12:25", "value": "2025-12-11 12:25:00"}, "2025-12-11"),
+    ("datetimeV2.datetime", {"timex": "PRESENT_REF", "value": "2025-12-11 12:25:00"}, None),
+])
+def test_recognizers_dates_take_the_peers_own_resolution(type_name, first, timex):
+    r = peers.recognizers_date("Wednesday", 0, 8, type_name, {"values": [first, {"timex": "ignored"}]})
+    assert (r and r["value"]["timex"]) == timex
+
+
 @pytest.mark.parametrize("period, timex", [
     ("day", "1987-03-03"), (None, "1987-03-03"), ("time", "1987-03-03"),
     ("month", "1987-03"), ("year", "1987"), ("week", "1987-W10")])
