@@ -27,8 +27,8 @@ class Corpus:
         return sum(len(d.text.encode()) for d in self.docs) / 1e6
 
     def head(self, n: int, name: str) -> Corpus:
-        """The first `n` documents (all of them if n is 0 or more than there are)."""
-        return Corpus(name, self.docs[:n] if n else self.docs)
+        """The first `n` documents; this corpus itself if n is 0 or not less than its size."""
+        return Corpus(name, self.docs[:n]) if 0 < n < len(self.docs) else self
 
     def write_jsonl(self, path: Path) -> Path:
         """The documents as JSON Lines, as `factx extract -` reads them."""

@@ -77,7 +77,7 @@ def main() -> None:
         runs = throughput.runs(engine, full, sample, ceilings, a.workers)
         results["throughput"] = [r.as_json() for r in runs]
         section("Throughput (all types on the whole corpus; each type alone on the "
-                f"{sample.name if sample.name != full.name else 'whole corpus'})", report.throughput_table(runs))
+                f"{sample.name if sample is not full else 'whole corpus'})", report.throughput_table(runs))
     if "memory" in a.only:
         results["memory"] = memory.measure(full)
         section("Peak memory of `factx extract -` reading the corpus on stdin", report.memory_table(results["memory"]))

@@ -80,7 +80,7 @@ def runs(engine: Engine, full: Corpus, sample: Corpus, ceilings: Ceilings, worke
     out = [ceiling_run(full, ceilings), factx_run(engine, full, ceilings, "factx, all types, 1 process")]
     if workers > 1:
         out.append(factx_run(engine, full, ceilings, f"factx, all types, {workers} workers", workers=workers))
-    if sample.name != full.name:
+    if sample is not full:
         out.append(ceiling_run(sample, ceilings))
     for fact_type in sorted(engine.fact_types):
         out.append(factx_run(engine, sample, ceilings, f"factx, {fact_type} only", types=[fact_type]))
