@@ -1,26 +1,43 @@
-"""Throughput of factx over a JSON Lines corpus, beside a bare regex pass as the baseline.
-
-    python bench/throughput.py [CORPUS.jsonl] [--limit N] [--workers N] [--json OUT]
-
-Figures are reported as MB/s of text and as a ratio to the baseline measured
-in the same run, since absolute speeds vary with the machine and its load.
-"""
+"""Throughput of factx in this process: all types, each type alone, and over several workers."""
 from __future__ import annotations
 
-import argparse
-import json
-import resource
 import time
-from pathlib import Path
+from dataclasses import asdict, dataclass
 
-import regex
+from ceiling import scan
+from corpus import Corpus
 
 from factx import Engine
-from factx.inputs import read_inputs
 
-DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "reuters21578.jsonl"
-# The baseline: one pass finding the trigger characters and words of the built-in rules.
-TRIGGERS = regex.compile(r"(?i)\d|%|[$€£¥]|per\s?cent|pct|basis|bps?\b")
+
+@dataclass
+class Run:
+    """One timed pass over a corpus, beside the ceiling's time over the same texts."""
+
+    name: str
+    corpus: str
+    docs: int
+    megabytes: float
+    seconds: float
+    facts: int
+    ceiling_seconds: float
+
+    @property
+    def mb_per_s(self) -> float:
+        return self.megabytes / self.seconds
+
+    @property
+    def facts_per_s(self) -> float:
+        return self.facts / self.seconds
+
+    @property
+    def of_ceiling(self) -> float:
+        """Throughput as a fraction of the ceiling's throughput over the same texts."""
+        return self.ceiling_seconds / self.seconds
+
+    def as_json(self) -> dict:
+        return {**asdict(self), "mb_per_s": self.mb_per_s, "facts_per_s": self.facts_per_s,
+                "fraction_of_ceiling": self.of_ceiling}
 
 
 def timed(fn):
@@ -29,43 +46,42 @@ def timed(fn):
     return out, time.perf_counter() - start
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("corpus", nargs="?", default=str(DEFAULT))
-    ap.add_argument("--limit", type=int, default=0, help="only the first N documents")
-    ap.add_argument("--workers", type=int, default=1)
-    ap.add_argument("--json", type=Path, help="also write the results here")
-    a = ap.parse_args()
+class Ceilings:
+    """The ceiling's best time over each corpus, measured once per corpus and kept."""
 
-    docs = [d for d in read_inputs([a.corpus]) if not hasattr(d, "code")]
-    if a.limit:
-        docs = docs[: a.limit]
-    megabytes = sum(len(d.text.encode()) for d in docs) / 1e6
-    engine, build = timed(lambda: Engine())
-    for _ in engine.extract_many(docs[:200]):  # warm up: pint's registry, regex caches
+    def __init__(self, pattern):
+        self.pattern = pattern
+        self.seconds: dict[str, float] = {}
+
+    def __call__(self, corpus: Corpus) -> float:
+        if corpus.name not in self.seconds:
+            texts = corpus.texts
+            self.seconds[corpus.name] = min(timed(lambda: scan(self.pattern, texts))[1] for _ in range(3))
+        return self.seconds[corpus.name]
+
+
+def factx_run(engine: Engine, corpus: Corpus, ceilings: Ceilings, name: str,
+              types: list[str] | None = None, workers: int = 1) -> Run:
+    """Time `extract_many` over the corpus, counting facts."""
+    facts, seconds = timed(lambda: sum(len(r.facts) for r in engine.extract_many(corpus.docs, types=types, workers=workers)))
+    return Run(name, corpus.name, len(corpus.docs), corpus.megabytes, seconds, facts, ceilings(corpus))
+
+
+def ceiling_run(corpus: Corpus, ceilings: Ceilings) -> Run:
+    hits = scan(ceilings.pattern, corpus.texts)
+    seconds = ceilings(corpus)
+    return Run("regex trigger scan (ceiling)", corpus.name, len(corpus.docs), corpus.megabytes, seconds, hits, seconds)
+
+
+def runs(engine: Engine, full: Corpus, sample: Corpus, ceilings: Ceilings, workers: int) -> list[Run]:
+    """The ceiling, all types in one process and over `workers`, on the full corpus; each type on the sample."""
+    for _ in engine.extract_many(sample.docs[:100]):  # warm up: lazy registries, regex caches
         pass
-    hits, base = timed(lambda: sum(len(TRIGGERS.findall(d.text)) for d in docs))
-    rows = [("regex trigger scan (baseline)", base, hits)]
+    out = [ceiling_run(full, ceilings), factx_run(engine, full, ceilings, "factx, all types, 1 process")]
+    if workers > 1:
+        out.append(factx_run(engine, full, ceilings, f"factx, all types, {workers} workers", workers=workers))
+    if sample is not full:
+        out.append(ceiling_run(sample, ceilings))
     for fact_type in sorted(engine.fact_types):
-        n, t = timed(lambda: sum(len(r.facts) for r in engine.extract_many(docs, types=[fact_type])))
-        rows.append((f"factx --type {fact_type}", t, n))
-    n, t = timed(lambda: sum(len(r.facts) for r in engine.extract_many(docs, workers=a.workers)))
-    rows.append((f"factx all types, {a.workers} worker(s)", t, n))
-
-    print(f"{len(docs)} documents, {megabytes:.1f} MB of text; engine built in {build:.2f} s")
-    print(f"{'run':40} {'seconds':>8} {'MB/s':>7} {'found':>8} {'found/s':>9} {'x baseline':>10}")
-    results = []
-    for name, seconds, found in rows:
-        results.append({"run": name, "seconds": seconds, "mb_per_s": megabytes / seconds, "found": found,
-                        "found_per_s": found / seconds, "fraction_of_baseline": base / seconds})
-        print(f"{name:40} {seconds:8.2f} {megabytes / seconds:7.2f} {found:8d} {found / seconds:9.0f} "
-              f"{base / seconds:10.3f}")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS {peak:.0f} MB (this process)")
-    if a.json:
-        a.json.write_text(json.dumps({"documents": len(docs), "megabytes": megabytes, "runs": results,
-                                      "peak_rss_mb": peak}, indent=2))
-
-
-if __name__ == "__main__":
-    main()
+        out.append(factx_run(engine, sample, ceilings, f"factx, {fact_type} only", types=[fact_type]))
+    return out

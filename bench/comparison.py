@@ -1,0 +1,63 @@
+"""factx against the optional peers: throughput on the same documents, and value F1 on the gold files."""
+from __future__ import annotations
+
+import time
+import traceback
+
+import quality
+from corpus import Corpus
+from peers import PEERS
+
+from factx import Engine
+
+WARM_UP = 5  # documents each system sees once before it is timed (first-call caches, lazy loading)
+
+
+def factx_records(engine: Engine):
+    def records(docs):
+        return [[{"type": f.type, "start": f.start, "end": f.end, "text": f.text,
+                  "value": f.model_dump(mode="json")["value"]} for f in engine.process(doc).facts] for doc in docs]
+    return records
+
+
+def peer_records(peer):
+    def records(docs):
+        return [peer.records(doc, raw) for doc, raw in zip(docs, peer.search(docs))]
+    return records
+
+
+def compare(engine: Engine, sample: Corpus) -> dict:
+    """factx, then each peer that loads: MB/s on `sample`, factx/peer, F1 per gold file and type."""
+    gold_missing = quality.available()
+    warm_up = sample.docs[:WARM_UP]
+    for doc in warm_up:
+        engine.process(doc)
+    start = time.perf_counter()
+    facts = sum(len(engine.process(doc).facts) for doc in sample.docs)
+    factx_mbs = sample.megabytes / (time.perf_counter() - start)
+    rows = [{"name": "factx (all types)", "load_s": None, "mb_per_s": factx_mbs, "found": facts, "ratio": 1.0,
+             "mapping": "its own records",
+             "f1": quality.scores(factx_records(engine), ("money", "percent", "date")) if not gold_missing else {}}]
+    skipped = [f"value F1: {gold_missing}"] if gold_missing else []
+    for cls in PEERS:
+        try:
+            start = time.perf_counter()
+            peer = cls()
+            load = time.perf_counter() - start
+        except Exception as e:  # a peer absent or broken is skipped, never fatal
+            skipped.append(f"{cls.name}: {type(e).__name__}: {e}".splitlines()[0])
+            continue
+        try:
+            peer.search(warm_up)
+            start = time.perf_counter()
+            raw = peer.search(sample.docs)
+            seconds = time.perf_counter() - start
+            found = sum(len(peer.records(doc, r)) for doc, r in zip(sample.docs, raw))
+            f1 = quality.scores(peer_records(peer), peer.types) if not gold_missing else {}
+        except Exception as e:
+            skipped.append(f"{cls.name}: failed while running: {traceback.format_exception_only(e)[-1].strip()}")
+            continue
+        mbs = sample.megabytes / seconds
+        rows.append({"name": cls.name, "load_s": load, "mb_per_s": mbs, "found": found,
+                     "ratio": factx_mbs / mbs, "mapping": cls.mapping, "f1": f1})
+    return {"docs": len(sample.docs), "megabytes": sample.megabytes, "rows": rows, "skipped": skipped}

@@ -1,0 +1,25 @@
+"""Start-up: wall time of `factx extract` on a one-line document, beside `python -c pass`."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ONE_LINE = Path(__file__).resolve().parent.parent / "examples" / "one_line.txt"
+
+
+def best_wall(command: list[str], runs: int) -> float:
+    """The shortest wall time of `runs` runs, in seconds (a run that fails raises)."""
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def measure(runs: int = 3) -> dict:
+    factx = best_wall([sys.executable, "-m", "factx", "extract", str(ONE_LINE)], runs)
+    python = best_wall([sys.executable, "-c", "pass"], runs)
+    return {"document": ONE_LINE.name, "runs": runs, "factx_extract_s": factx, "python_pass_s": python}
