@@ -234,6 +234,7 @@ def factx_register_fact_types(register) -> None:
 def factx_register_rule_paths(register) -> None:
     register(cldr_lists(currencies()))
     register(files("factx") / "rules" / "money.toml")
+    register(files("factx") / "rules" / "money_ranges.toml")
     register(files("factx") / "rules" / "money_words.toml")
     register(files("factx") / "rules" / "money_blockers.toml")
 
@@ -410,6 +411,8 @@ def _marker(rules: RuleSet, part) -> Marker | None:
         key = normalize_key(unit)
         if key in rules.lists["MONEY_UNIT"]:
             return _named(rules, rules.lists["MONEY_UNIT"][key], part("qual"))
+        if part("qual") is None and key in rules.lists["MONEY_CLDR_COMMON_WORD"]:
+            return None  # "2,978 units": a count, not European Currency Units
         marker = _named(rules, rules.lists["MONEY_CLDR_WORD"][key], part("qual"))
         return marker if marker and marker.code else None  # CLDR's words count only with their country
     text = part("pre") or part("post")
