@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 import pytest
+import regex
 from babel.numbers import get_currency_name
 from hypothesis import given
 from hypothesis import strategies as st
@@ -115,9 +116,30 @@ def test_approximators_are_values_not_spans(engine, text, approximation):
     ("In 2019 won a gold medal", []),
     ("The Dow crossed the 2,000 mark.", []),
     ("prices rose 5 per cent", []),
+    ("It sold 2,978 units and two units of the fund.", []),
+    ("a 1986 rights issue of three gold mining firms", []),
 ])
 def test_not_money(engine, text, found):
     assert [f.text for f in engine.extract(text, types=["money"])] == found
+
+
+@pytest.mark.parametrize("text,found", [
+    ("Exploration firms spend about 60 mln kina annually.", ("60 mln kina", "PGK")),
+    ("Foreign aid reached 1.91 billion Taka last year.", ("1.91 billion Taka", "BDT")),
+    ("It pledged 300 million Brazilian real.", ("300 million Brazilian real", "BRL")),
+])
+def test_cldr_word_alone_in_its_document(engine, text, found):
+    [fact] = engine.extract(text, types=["money"])
+    assert (fact.text, fact.value.currency) == found
+
+
+@pytest.mark.parametrize("name", ["MONEY_SIGN_GENERIC", "MONEY_SYMBOL", "MONEY_CLDR_SYMBOL", "MONEY_CODE_ANYCASE",
+                                  "MONEY_UNIT", "MONEY_MINOR", "MONEY_RESTRICTED_UNIT", "MONEY_CLDR_WORD",
+                                  "MONEY_CLDR_QUALIFIER", "MONEY_QUALIFIER"])
+def test_currency_words_open_with_a_letter_or_sign(engine, name):
+    """MONEY_TRIGGER looks for a letter or currency sign after a number before trying these lists."""
+    lists = engine.rulebook.lists
+    assert lists[name] and all(regex.match(r"[\p{Letter}\p{Sc}]", key) for key in lists[name])
 
 
 def test_two_facts_in_a_conversion(engine):
