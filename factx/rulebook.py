@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,10 @@ class Rule:
     line: int
     examples: tuple[Example, ...]
     counterexamples: tuple[Counterexample, ...]
+    backward: bool = field(init=False)  # `(?r)`: scans from the end
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "backward", bool(self.pattern.flags & regex.REVERSE))
 
     @property
     def fact_type(self) -> str:
@@ -188,7 +192,7 @@ def _anchored_matches(text: str, hits: list[tuple[int, int]], rules: tuple[Rule,
         return
     for rule in rules:
         match = rule.pattern.match
-        if rule.pattern.flags & regex.REVERSE:
+        if rule.backward:
             # A backward match is anchored at `endpos`: text past the hit is out of its sight.
             found = [match(text, 0, end) for _, end in hits]
         else:
