@@ -1,4 +1,5 @@
 """The money plugin: forms, currencies, context, ranges, conversion, and the dev-set floors."""
+import json
 from decimal import Decimal
 
 import pytest
@@ -232,7 +233,8 @@ def test_cli_converts_and_rejects_a_bad_rates_file(tmp_path):
     doc.write_text("It paid $5 million.")
     result = CliRunner().invoke(app, ["extract", str(doc), "-t", "money", "--convert-to", "KRW", "--rates", str(RATES)])
     assert result.exit_code == ExitCode.OK, result.output
-    assert '"converted": {"amount": 7352941176.47' in result.stdout
+    [record] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["value"]["converted"]["amount"] == pytest.approx(7352941176.47)
     bad = tmp_path / "bad.toml"
     bad.write_text("date = 2025-12-11\n")
     result = CliRunner().invoke(app, ["extract", str(doc), "--convert-to", "KRW", "--rates", str(bad)])
