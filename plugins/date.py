@@ -354,22 +354,25 @@ def _year_text(p: Parts) -> str:
     return f"{p.year:04d}" if p.century_known else f"XX{p.year:02d}"
 
 
-def _pick(prev: Any, nxt: Any, lean: Lean, distance: Callable[[Any], int], reach: int) -> Any:
+def _pick(prev: Any, nxt: Any, lean: Callable[[], Lean], distance: Callable[[Any], int], reach: int) -> Any:
     """The past or future occurrence as the lean says, else the nearer one (the past one on a tie).
+
+    The lean (a tense reading) is only asked for when the two differ.
 
     A lean read from a tense marker a few words away only counts within
     `reach` of the reference, since the clause's tense is then a weak sign:
     "the preceding offer in mid-February", long after a "will" written in
     March, is still last February.
     """
-    if nxt is None:
+    if nxt is None or nxt == prev:
         return prev
     if prev is None:
         return nxt
-    trusted = lean.firm or lean.near
-    if lean.direction == "past" and (trusted or distance(prev) <= reach):
+    leaning = lean()
+    trusted = leaning.firm or leaning.near
+    if leaning.direction == "past" and (trusted or distance(prev) <= reach):
         return prev
-    if lean.direction == "future" and (trusted or distance(nxt) <= reach):
+    if leaning.direction == "future" and (trusted or distance(nxt) <= reach):
         return nxt
     return prev if distance(prev) <= distance(nxt) else nxt
 
@@ -398,19 +401,20 @@ def _calendar(p: Parts, ref: date | None, lean: Callable[[], Lean]) -> Resolved 
         return _month_only(p, ref, lean)
     if ref is None:
         return Resolved(f"XXXX-{p.month:02d}-{p.day:02d}", "day")
-    before = [d for y in range(ref.year, ref.year - 9, -1) if (d := _valid(y, p.month, p.day)) and d < ref]
-    after = [d for y in range(ref.year, ref.year + 9) if (d := _valid(y, p.month, p.day)) and d > ref]
+    # The latest occurrence before the reference and the earliest after it, within eight years (February 29).
+    before = next((d for y in range(ref.year, ref.year - 9, -1) if (d := _valid(y, p.month, p.day)) and d < ref), None)
+    after = next((d for y in range(ref.year, ref.year + 9) if (d := _valid(y, p.month, p.day)) and d > ref), None)
     on = _valid(ref.year, p.month, p.day) == ref
-    prev = ref if on else (before[0] if before else None)
-    nxt = ref if on else (after[0] if after else None)
+    prev = ref if on else before
+    nxt = ref if on else after
     if p.shift == "this":
         chosen = _valid(ref.year, p.month, p.day)
     elif p.shift in ("last", "past"):
-        chosen = before[0] if before else None
+        chosen = before
     elif p.shift in ("next", "coming"):
-        chosen = after[0] if after else None
+        chosen = after
     else:
-        chosen = _pick(prev, nxt, lean(), lambda d: abs((d - ref).days), _DAYS_REACH)
+        chosen = _pick(prev, nxt, lean, lambda d: abs((d - ref).days), _DAYS_REACH)
     if chosen is None:
         return Resolved(f"XXXX-{p.month:02d}-{p.day:02d}", "day")
     return Resolved(chosen.isoformat(), "day", relative=True)
@@ -429,7 +433,7 @@ def _month_only(p: Parts, ref: date | None, lean: Callable[[], Lean]) -> Resolve
     elif p.shift in ("next", "coming"):
         year = ref.year if p.month > ref.month else ref.year + 1
     else:
-        year = _pick(prev_year, next_year, lean(), lambda y: abs(y * 12 + p.month - 1 - here), _MONTHS_REACH)
+        year = _pick(prev_year, next_year, lean, lambda y: abs(y * 12 + p.month - 1 - here), _MONTHS_REACH)
     return Resolved(f"{year:04d}-{p.month:02d}", "month", relative=True)
 
 
@@ -446,7 +450,7 @@ def _day_of_month(p: Parts, ref: date | None, lean: Callable[[], Lean]) -> Resol
     nxt = min((d for d in fits if d >= ref), default=None)
     if prev is None and nxt is None:
         return None
-    chosen = _pick(prev, nxt, lean(), lambda d: abs((d - ref).days), _DAYS_REACH)
+    chosen = _pick(prev, nxt, lean, lambda d: abs((d - ref).days), _DAYS_REACH)
     return Resolved(chosen.isoformat(), "day", relative=True)
 
 
@@ -471,7 +475,7 @@ def _weekday(p: Parts, ref: date | None, lean: Callable[[], Lean]) -> Resolved |
     else:
         prev = ref - timedelta(days=(ref.isoweekday() - p.weekday) % 7)
         nxt = ref + timedelta(days=(p.weekday - ref.isoweekday()) % 7)
-        chosen = _pick(prev, nxt, lean(), lambda d: abs((d - ref).days), 7)
+        chosen = _pick(prev, nxt, lean, lambda d: abs((d - ref).days), 7)
     return Resolved(chosen.isoformat(), "day", relative=True)
 
 
@@ -700,7 +704,7 @@ def _holiday(p: Parts, ref: date | None, lean: Callable[[], Lean]) -> Resolved:
     else:
         prev = ref if ref in days else before[-1]
         nxt = ref if ref in days else after[0]
-        chosen = _pick(prev, nxt, lean(), lambda d: abs((d - ref).days), _DAYS_REACH)
+        chosen = _pick(prev, nxt, lean, lambda d: abs((d - ref).days), _DAYS_REACH)
     return Resolved(chosen.isoformat(), "day", relative=True)
 
 
@@ -721,7 +725,7 @@ class _TenseReader:
     """
 
     # A word, or None for what ends a clause (the `stop` group).
-    _TOKEN = regex.compile(r"(?<word>['’]ll\b|[A-Za-z]+)|(?<stop>[.!?;](?=\s|$)|\n\s*\n|\n[ \t]+)")
+    _TOKEN = regex.compile(r"(?<word>[A-Za-z]+|['’]ll\b)|(?<stop>[.!?;](?=\s|$)|\n(?:\s*\n|[ \t]+))")
     _AUXILIARY = frozenset({"be", "been", "being", "is", "are", "am", "get", "gets"})
     _CLAUSE_OPENERS = frozenset({"that", "because", "but", "while", "although", "whereas"})
     _NEAR_WORDS = 3
