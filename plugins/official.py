@@ -95,6 +95,7 @@ def _person_span(rules: RuleSet, m: regex.Match[str], g: dict[str, str],
     return _name_span(rules, m, name_start)
 
 
+_WORD = regex.compile(r"\S+")
 _COORDINATION = regex.compile(r"\s*,\s*|\s+and\s+")
 _DETERMINED = regex.compile(r"(?i:\b(?:the|its|his|her|their|our|as|be|been|became|become|was|is|new)|['’]s?)\s+$")
 
@@ -130,7 +131,7 @@ def _is_destination(rules: RuleSet, text: str) -> bool:
 def _split_destination(rules: RuleSet, m: regex.Match[str]) -> tuple[int, int] | None:
     """Where the destination read into the name run ends and the name starts: the longest
     leading words that are a place or an international organization, leaving a name."""
-    words = list(regex.finditer(r"\S+", m.group("person")))
+    words = list(_WORD.finditer(m.group("person")))
     for n in range(len(words) - 1, 0, -1):
         if _is_destination(rules, " ".join(w.group() for w in words[:n])):
             return m.start("person") + words[n - 1].end(), m.start("person") + words[n].start()
@@ -142,7 +143,7 @@ def _name_span(rules: RuleSet, m: regex.Match[str], start: int) -> tuple[int, in
     Shultz China's"), or None where it is no name: a place ("In Washington, the president"), a
     run that starts with one ("Chilean Copper Commission"), or a title word ("Minister of Regional and
     Industrial Expansion")."""
-    words = list(regex.finditer(r"\S+", m.string, pos=start, endpos=m.end("person")))
+    words = list(_WORD.finditer(m.string, start, m.end("person")))
     if _place(rules, words[0].group()) or _lookup(rules, words[0].group(), "OFFICIAL_PORTFOLIO", "OFFICIAL_MODIFIER"):
         return None
     while len(words) > 1 and _place(rules, words[-1].group()):
@@ -173,9 +174,9 @@ _LINE_BREAK_HYPHEN = regex.compile(r"-[^\S\n]*\n\s*")
 
 def _status(rules: RuleSet, before: str | None, after: str | None) -> Status | None:
     if after:
-        return rules.lookup("OFFICIAL_STATUS_AFTER", after)
+        return _lookup(rules, after, "OFFICIAL_STATUS_AFTER")
     if before:
-        return rules.lookup("OFFICIAL_STATUS_BEFORE", before)
+        return _lookup(rules, before, "OFFICIAL_STATUS_BEFORE")
     return None
 
 
@@ -188,9 +189,12 @@ def _owner(rules: RuleSet, prefix: str | None, org: str | None) -> tuple[str | N
     return country, organization
 
 
+_POSSESSIVE = regex.compile(r"['’]s?$")
+
+
 def _split_owner(rules: RuleSet, text: str) -> tuple[str | None, str | None]:
     """Split "U.S. House Ways and Means" into a leading country (US) and the rest, an organization."""
-    words = regex.sub(r"['’]s?$", "", text).split()
+    words = _POSSESSIVE.sub("", text).split()
     if words and words[0].casefold() == "the":
         words = words[1:]
     for n in range(min(4, len(words)), 0, -1):
@@ -223,18 +227,26 @@ def _country_of_org(rules: RuleSet, words: list[str]) -> str | None:
 
 def _place(rules: RuleSet, text: str) -> str | None:
     """The alpha-2 code of a country, demonym, capital or region, or None."""
-    code = _lookup(rules, text, "OFFICIAL_COUNTRY_ALIAS", "OFFICIAL_DEMONYM", "OFFICIAL_CAPITAL")
-    return code if code is not None else _iso_places().get(normalize_key(text))
+    key = _key(text)
+    code = _find(rules, key, "OFFICIAL_COUNTRY_ALIAS", "OFFICIAL_DEMONYM", "OFFICIAL_CAPITAL")
+    return code if code is not None else _iso_places().get(key)
 
 
 def _lookup(rules: RuleSet, text: str, *list_names: str) -> Any:
     """What the first of the word lists holding `text` gives it, or None."""
+    return _find(rules, _key(text), *list_names)
+
+
+def _find(rules: RuleSet, key: str, *list_names: str) -> Any:
     for list_name in list_names:
-        try:
-            return rules.lookup(list_name, text)
-        except KeyError:
-            continue
+        value = rules.lists[list_name].get(key)
+        if value is not None:
+            return value
     return None
+
+
+# The same few words (places, heads) are looked up again and again.
+_key = functools.lru_cache(maxsize=4096)(normalize_key)
 
 
 _REGION_TYPES = {"State", "Province", "Prefecture", "Land", "Canton", "Autonomous community", "Territory"}
