@@ -1,6 +1,7 @@
 """The `official` plugin: office holders with their title, name, country and organization."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from importlib.resources import files
 from typing import Any, Literal
