@@ -50,6 +50,12 @@ def test_not_percentages(engine, text):
     assert engine.extract(text) == []
 
 
+def test_only_web_addresses_with_percent_signs_are_blocked(engine):
+    """The URL blocker holds its span against every plugin, so it must not take addresses it has no business with."""
+    assert [f.type for f in engine.extract("see www.example.com/archive-2018-09-23-page-01")] == ["date"]
+    assert engine.extract("see www.example.com/archive-2018-09-23?q=5%25") == []
+
+
 def dev_score(name: str, tmp_path) -> dict:
     gold = SHARED / "eval" / "dev" / name
     if not gold.exists():
