@@ -73,12 +73,10 @@ def _header(flags: int) -> tuple:
 
 def _read(path: Path, pattern: str, flags: int) -> regex.Pattern[str] | None:
     try:
-        with open(path, "rb") as f:
-            blob = f.read()
-            mtime = os.fstat(f.fileno()).st_mtime
-        checksum, payload = int.from_bytes(blob[:4], "big"), blob[4:]
-        if zlib.crc32(payload) != checksum:
+        payload = read_entry(path)
+        if payload is None:
             return None
+        mtime = os.stat(path).st_mtime
         header, args = marshal.loads(payload)
         if header != _header(flags) or not isinstance(args, tuple) or args[:1] != (pattern,):
             return None
@@ -100,19 +98,30 @@ def _write(path: Path, compiled: regex.Pattern[str], flags: int) -> None:
         args = compiled._pickled_data
         if not isinstance(args, tuple) or args[:1] != (compiled.pattern,):
             return
-        payload = marshal.dumps((_header(flags), args))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(zlib.crc32(payload).to_bytes(4, "big") + payload)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        write_entry(path, marshal.dumps((_header(flags), args)))
         _prune(path.parent)
     except Exception:  # an unwritable folder or a regex without `_pickled_data`: no cache
         return
+
+
+def write_entry(path: Path, payload: bytes) -> None:
+    """Write `payload` with its checksum, atomically: a reader sees the old entry or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(zlib.crc32(payload).to_bytes(4, "big") + payload)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def read_entry(path: Path) -> bytes | None:
+    """The payload `write_entry` wrote, or None if it is damaged; OSError if it is missing."""
+    blob = path.read_bytes()
+    payload = blob[4:]
+    return payload if zlib.crc32(payload) == int.from_bytes(blob[:4], "big") else None
 
 
 def _prune(folder: Path) -> None:

@@ -31,8 +31,6 @@ import marshal
 import os
 import pickle
 import sys
-import tempfile
-import zlib
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -131,10 +129,8 @@ def _fingerprint() -> list[tuple[str, int, int]]:
 
 def _read(path: Path, loads: Callable[[bytes], Any] = marshal.loads) -> Any:
     try:
-        blob = path.read_bytes()
-        if zlib.crc32(blob[4:]) != int.from_bytes(blob[:4], "big"):
-            return None
-        return loads(blob[4:])
+        payload = patterncache.read_entry(path)
+        return None if payload is None else loads(payload)
     except Exception:  # missing or damaged: derive it again
         return None
 
@@ -142,16 +138,7 @@ def _read(path: Path, loads: Callable[[bytes], Any] = marshal.loads) -> Any:
 def _write(path: Path, value: Any, dumps: Callable[[Any], bytes] = marshal.dumps,
            prune: Callable[[Path], None] = _results_of_older_versions) -> None:
     try:
-        payload = dumps(value)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(zlib.crc32(payload).to_bytes(4, "big") + payload)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        patterncache.write_entry(path, dumps(value))
         prune(path)
     except Exception:  # unwritable folder or a result marshal cannot store: no cache
         return
