@@ -5,6 +5,7 @@ from datetime import date
 
 import regex
 
+from factx import patterncache
 from factx.documents import Document
 from factx.hookspecs import hookimpl
 
@@ -24,11 +25,11 @@ _DATE_PATTERN = rf"""(?ix)
     | \b(?P<d>[0-3]?\d)\s+(?P<mon>{_MONTH})\.?,?\s+(?P<y>(?:19|20)\d\d)\b
     | \b(?P<mon>{_MONTH})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b
     """
-_DATE = regex.compile(_DATE_PATTERN)
+_DATE = patterncache.compile(_DATE_PATTERN)
 # Searched backwards, a date is tried from its last digit, which rules out most positions
 # at once; forwards, each month name would be tried at every letter (ten times slower).
-_DATE_BACKWARDS = regex.compile("(?r)" + _DATE_PATTERN)
-_LABEL = regex.compile(r"(?i)\b(?:published|posted|updated|date(?:line)?d?|filed)\b\s*:?\s*")
+_DATE_BACKWARDS = patterncache.compile("(?r)" + _DATE_PATTERN)
+_LABEL = patterncache.compile(r"(?i)\b(?:published|posted|updated|date(?:line)?d?|filed)\b\s*:?\s*")
 _HEAD = 600  # a dateline stands in the first lines
 
 

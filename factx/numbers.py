@@ -5,9 +5,9 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import regex
+from factx import patterncache
 
-_TOKEN = regex.compile(r"[^\s\-–]+")
+_TOKEN = patterncache.compile(r"[^\s\-–]+")
 
 
 def parse_number(text: str, lists: Mapping[str, Mapping[str, Any]]) -> Decimal:

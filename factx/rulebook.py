@@ -15,12 +15,12 @@ from factx.errors import Problem, RuleError
 from factx.rulefile import Counterexample, Example, ParsedFile, parse_rule_file
 
 # `{NAME}`, but not an escaped brace nor a property such as `\p{L}` or `\N{EURO SIGN}`.
-_REF = regex.compile(r"(?<!\\|\\[pPN])\{([A-Z][A-Z0-9_]*)\}")
+_REF = patterncache.compile(r"(?<!\\|\\[pPN])\{([A-Z][A-Z0-9_]*)\}")
 
 Build = Callable[["Rule", "regex.Match[str]"], "dict[str, Any] | Iterable[Draft] | None"]
 
 
-_JOINER = regex.compile(r"(?<=\w)[\s\-]+(?=\w)")
+_JOINER = patterncache.compile(r"(?<=\w)[\s\-]+(?=\w)")
 
 
 def normalize_key(text: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 import regex
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from factx import stored
+from factx import patterncache, stored
 from factx.errors import Problem
 
 NAME = r"^[A-Z][A-Z0-9_]*$"
@@ -106,11 +106,11 @@ class ParsedFile:
         return self.pattern_lines[index] if index < len(self.pattern_lines) else self.rule_line(index)
 
 
-_RULE_HEADER = regex.compile(r"^\s*\[\[\s*rule\s*\]\]\s*(?:#.*)?$")
-_PATTERN_KEY = regex.compile(r"^\s*pattern\s*=")
-_TRIGGER_KEY = regex.compile(r"^\s*trigger\s*=")
-_NAME_KEY = regex.compile(r"""^\s*["']?([A-Z][A-Z0-9_]*)["']?\s*=""")
-_LIST_HEADER = regex.compile(r"""^\s*\[\s*lists\s*\.\s*["']?([A-Z][A-Z0-9_]*)["']?\s*\]""")
+_RULE_HEADER = patterncache.compile(r"^\s*\[\[\s*rule\s*\]\]\s*(?:#.*)?$")
+_PATTERN_KEY = patterncache.compile(r"^\s*pattern\s*=")
+_TRIGGER_KEY = patterncache.compile(r"^\s*trigger\s*=")
+_NAME_KEY = patterncache.compile(r"""^\s*["']?([A-Z][A-Z0-9_]*)["']?\s*=""")
+_LIST_HEADER = patterncache.compile(r"""^\s*\[\s*lists\s*\.\s*["']?([A-Z][A-Z0-9_]*)["']?\s*\]""")
 
 
 def _read_toml(text: str) -> tuple[dict[str, Any], tuple]:

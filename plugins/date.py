@@ -31,12 +31,12 @@ from weakref import WeakKeyDictionary
 import regex
 from pydantic import Field
 
-from factx import Candidate, Document, FactType, RangedValue, RuleSet, hookimpl
+from factx import Candidate, Document, FactType, RangedValue, RuleSet, hookimpl, patterncache
 from factx.candidates import range_drafts
 from factx.numbers import parse_number
 
 VERSION = "0.1.0"
-_UNMARKED = regex.compile(r"['’.]")  # holiday names are looked up without apostrophes and dots
+_UNMARKED = patterncache.compile(r"['’.]")  # holiday names are looked up without apostrophes and dots
 RULE_FILES = ("date.toml", "date_numeric.toml", "date_year.toml", "date_day.toml", "date_period.toml",
               "date_quarter.toml", "date_offset.toml")
 
@@ -646,7 +646,7 @@ def _move(start: date, n: int, unit: str) -> date | None:
 
 # -- holidays ----------------------------------------------------------------------------------
 
-_HOLIDAY_SPEC = regex.compile(
+_HOLIDAY_SPEC = patterncache.compile(
     r"^(?:(?<m>\d\d)-(?<d>\d\d)|(?<easter>easter)|(?<m>\d\d)/(?<wd>[1-7])/(?<n>-?[1-5]))(?<shift>[+\-]\d+)?$")
 
 
@@ -725,7 +725,7 @@ class _TenseReader:
     """
 
     # A word, or None for what ends a clause (the `stop` group).
-    _TOKEN = regex.compile(r"(?<word>[A-Za-z]+|['’]ll\b)|(?<stop>[.!?;](?=\s|$)|\n(?:\s*\n|[ \t]+))")
+    _TOKEN = patterncache.compile(r"(?<word>[A-Za-z]+|['’]ll\b)|(?<stop>[.!?;](?=\s|$)|\n(?:\s*\n|[ \t]+))")
     _AUXILIARY = frozenset({"be", "been", "being", "is", "are", "am", "get", "gets"})
     _CLAUSE_OPENERS = frozenset({"that", "because", "but", "while", "although", "whereas"})
     _NEAR_WORDS = 3

@@ -46,7 +46,7 @@ from typing import Any
 import regex
 from pydantic import Field
 
-from factx import Candidate, Document, Draft, FactType, RangedValue, Rule, RuleSet, Value, hookimpl
+from factx import Candidate, Document, Draft, FactType, RangedValue, Rule, RuleSet, Value, hookimpl, patterncache
 from factx.numbers import parse_number
 from factx.rulebook import list_pattern, normalize_key
 from factx.stored import stored
@@ -277,7 +277,7 @@ def read_rates(path: Path) -> tuple[date, str, dict[str, Decimal]]:
         raise ValueError(f"{path}: not valid TOML: {e}") from None
 
     def fail(key: str, message: str):
-        key_pattern = regex.compile(rf"\s*{regex.escape(key)}\s*=")
+        key_pattern = patterncache.compile(rf"\s*{regex.escape(key)}\s*=")
         line = next((n for n, row in enumerate(text.splitlines(), 1) if key_pattern.match(row)), 0)
         raise ValueError(f"{path}:{line}: {message}" if line else f"{path}: {message}")
 
@@ -386,7 +386,7 @@ def _build(rules: RuleSet, rule: Rule, m: regex.Match[str]) -> Any:
                   m.end(), value)]
 
 
-_TOKEN_BEFORE = regex.compile(r"(?:(?<sign>[\p{Sc}])|(?<![\p{Letter}])(?<word>\p{Letter}{3}))\s?$")
+_TOKEN_BEFORE = patterncache.compile(r"(?:(?<sign>[\p{Sc}])|(?<![\p{Letter}])(?<word>\p{Letter}{3}))\s?$")
 
 
 def _currency_before(rules: RuleSet, text: str, start: int) -> bool:
@@ -466,7 +466,7 @@ def _named(rules: RuleSet, family: str, qualifier: str | None = None, factor: De
     return Marker(family=family, factor=factor, sign=sign)
 
 
-_YEAR = regex.compile(r"(?:19|20)\d\d")
+_YEAR = patterncache.compile(r"(?:19|20)\d\d")
 
 
 def _range(rules: RuleSet, m: regex.Match[str]) -> tuple[Draft, Draft] | None:
@@ -532,16 +532,16 @@ class Context:
         # (`\b` before a word that opens with a letter, unlike a look-behind, lets the
         # regex engine skip ahead.)
         self.cue_patterns = (
-            regex.compile(r"\b(?<!\.)(?=\p{Lu})(?i:" + list_pattern(self.qualifiers) + r")(?!\w)"),
-            regex.compile(r"(?i)\b(?<!\.)(?:" + list_pattern(lists["MONEY_CUE"]) + r")(?!\w)"),
+            patterncache.compile(r"\b(?<!\.)(?=\p{Lu})(?i:" + list_pattern(self.qualifiers) + r")(?!\w)"),
+            patterncache.compile(r"(?i)\b(?<!\.)(?:" + list_pattern(lists["MONEY_CUE"]) + r")(?!\w)"),
         )
         approx = {**lists["APPROX"], **lists["MONEY_APPROX"]}
         self.approx = approx
         # Searched backwards from the amount: only a match ending right before it counts.
-        self.approx_pattern = regex.compile(r"(?ri)(?<!\w)(?:" + list_pattern(approx) + r")\s{1,3}$")
-        self.month_pattern = regex.compile(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_MONTH"]) + r")\.?\s+$")
-        self.change_pattern = regex.compile(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_CHANGE"]) + r")(?:\s+by)?\s+$")
-        self.dateline = regex.compile(r"(?m)^\W{0,3}(?<place>[A-Z][A-Za-z.]*(?:[ \-][A-Z][A-Za-z.]*){0,2})\s*(?:,|\(|-)")
+        self.approx_pattern = patterncache.compile(r"(?ri)(?<!\w)(?:" + list_pattern(approx) + r")\s{1,3}$")
+        self.month_pattern = patterncache.compile(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_MONTH"]) + r")\.?\s+$")
+        self.change_pattern = patterncache.compile(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_CHANGE"]) + r")(?:\s+by)?\s+$")
+        self.dateline = patterncache.compile(r"(?m)^\W{0,3}(?<place>[A-Z][A-Za-z.]*(?:[ \-][A-Z][A-Za-z.]*){0,2})\s*(?:,|\(|-)")
 
     @classmethod
     def of(cls, rules: RuleSet) -> Context:
@@ -568,7 +568,7 @@ class Context:
         return self.rules.lists["MONEY_FAMILY_DEFAULT"].get(family) or None
 
 
-_PARAGRAPH = regex.compile(r"\n\s*\n|\n {3,}")
+_PARAGRAPH = patterncache.compile(r"\n\s*\n|\n {3,}")
 _CUE_BEFORE, _CUE_AFTER = 150, 60
 
 
