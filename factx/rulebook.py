@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ Build = Callable[["Rule", "regex.Match[str]"], "dict[str, Any] | Iterable[Draft]
 _JOINER = patterncache.compile(r"(?<=\w)[\s\-]+(?=\w)")
 
 
+@lru_cache(maxsize=8192)  # the same few surfaces ("mln", "dlrs", "minister") are looked up again and again
 def normalize_key(text: str) -> str:
     """The form in which word lists are looked up: case-folded, spaces and hyphens between words as one space."""
     return " ".join(_JOINER.sub(" ", text.casefold()).split())

@@ -37,7 +37,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -76,10 +75,6 @@ class MoneyValue(RangedValue):
 
 
 _FIELD_ORDER = {name: i for i, name in enumerate(MoneyValue.model_fields)}
-
-# Word-list keys of the surfaces the rules capture ("dlrs", "mln", "Canadian"): few, and met again and again.
-_key = lru_cache(maxsize=4096)(normalize_key)
-
 
 def _number(value: Decimal) -> int | float:
     """A whole amount as an int (350000000000, not 3.5e11), any other as a float."""
@@ -351,11 +346,6 @@ class Marker:
     sign: bool = False  # "$" rather than "dollars"
 
 
-def _lookup(rules: RuleSet, list_name: str, surface: str) -> Any:
-    """`rules.lookup`, with the surface's key cached."""
-    return rules.lists[list_name][_key(surface)]
-
-
 def _span_text(m: regex.Match[str], name: str, lo: int, hi: int) -> str | None:
     """The capture of group `name` inside [lo, hi) (a range rule holds each group twice)."""
     if name not in m.re.groupindex:
@@ -381,7 +371,7 @@ def _build(rules: RuleSet, rule: Rule, m: regex.Match[str]) -> Any:
             return None
         value["_amount"] += cents * HUNDREDTH
     if g.get("per"):
-        value["per"] = _lookup(rules, "MONEY_PER", g["per"])
+        value["per"] = rules.lookup("MONEY_PER", g["per"])
     return [Draft(min([m.start(), *(start for start, _ in m.spans("pre"))]) if g.get("pre") else m.start(),
                   m.end(), value)]
 
@@ -394,7 +384,7 @@ def _currency_before(rules: RuleSet, text: str, start: int) -> bool:
     m = _TOKEN_BEFORE.search(text, max(0, start - 5), start)
     if m is None:
         return False
-    word = _key(m["word"] or "")
+    word = normalize_key(m["word"] or "")
     return bool(m["sign"]) or word in rules.lists["MONEY_ISO_CODE"] or word in rules.lists["MONEY_CODE_ANYCASE"]
 
 
@@ -404,7 +394,7 @@ def _bound(rules: RuleSet, part, scale_from: Decimal | None = None) -> dict | No
     if marker is None:
         return None
     scale_word = part("scale") or part("scale2")
-    scale = Decimal(str(_lookup(rules, "MONEY_SCALE", scale_word))) if scale_word else scale_from or Decimal(1)
+    scale = Decimal(str(rules.lookup("MONEY_SCALE", scale_word))) if scale_word else scale_from or Decimal(1)
     amount = parse_number(part("num"), rules.lists) * scale * marker.factor
     value: dict[str, Any] = {"_amount": amount, "_scaled": scale_word is not None}
     if marker.family is not None:
@@ -417,7 +407,7 @@ def _bound(rules: RuleSet, part, scale_from: Decimal | None = None) -> dict | No
 def _marker(rules: RuleSet, part) -> Marker | None:
     """Read the currency from the groups of one amount: `pre`, `post` (with `qual`, `unit`) or `minor`."""
     if unit := part("unit"):
-        key = _key(unit)
+        key = normalize_key(unit)
         if key in rules.lists["MONEY_UNIT"]:
             return _named(rules, rules.lists["MONEY_UNIT"][key], part("qual"))
         if part("qual") is None and key in rules.lists["MONEY_CLDR_COMMON_WORD"]:
@@ -426,10 +416,10 @@ def _marker(rules: RuleSet, part) -> Marker | None:
         return marker if marker and marker.code else None  # CLDR's words count only with their country
     text = part("pre") or part("post")
     if text is None and (minor := part("minor")):
-        return _named(rules, _lookup(rules, "MONEY_MINOR", minor), part("qual"), HUNDREDTH)
+        return _named(rules, rules.lookup("MONEY_MINOR", minor), part("qual"), HUNDREDTH)
     if text is None:
         return Marker()  # a bound that takes its currency from the other bound
-    key = _key(text)
+    key = normalize_key(text)
     if key in rules.lists["MONEY_SIGN_GENERIC"]:
         return _named(rules, rules.lists["MONEY_SIGN_GENERIC"][key], sign=True)
     for table in ("MONEY_SYMBOL", "MONEY_CLDR_SYMBOL", "MONEY_CODE_ANYCASE", "MONEY_RESTRICTED_UNIT"):
@@ -437,12 +427,12 @@ def _marker(rules: RuleSet, part) -> Marker | None:
             found = rules.lists[table][key]
             return _named(rules, found) if table == "MONEY_RESTRICTED_UNIT" else Marker(found or None)
     if text.endswith("$"):
-        prefix = _key(text[:-1])
+        prefix = normalize_key(text[:-1])
         found = (rules.lists["MONEY_DOLLAR_PREFIX"].get(prefix) or rules.lists["MONEY_ISO_CODE"].get(prefix)
                  or rules.lists["MONEY_CLDR_QUALIFIER"].get(prefix))
         return Marker(found) if found and " " not in found else None
     factor = _CODE_SCALE.get(text[0]) if len(text) == 4 else None
-    code = _key(text[1:] if factor else text)
+    code = normalize_key(text[1:] if factor else text)
     if code in rules.lists["MONEY_NOT_CODE"] or code not in rules.lists["MONEY_ISO_CODE"]:
         return None
     return Marker(rules.lists["MONEY_ISO_CODE"][code], factor=factor or Decimal(1))
@@ -478,7 +468,7 @@ def _range(rules: RuleSet, m: regex.Match[str]) -> tuple[Draft, Draft] | None:
     low_number = parse_number(_span_text(m, "num", 0, m.end("low")), rules.lists)
     # A small first number shares the second's scale ("$2-3 billion"); "$500,000 to $1 million" does not.
     inherit = high["_scaled"] and low_scale is None and low_number < 1000
-    scale = Decimal(str(_lookup(rules, "MONEY_SCALE", _span_text(m, "scale", m.start("high"), len(m.string))))) if inherit else None
+    scale = Decimal(str(rules.lookup("MONEY_SCALE", _span_text(m, "scale", m.start("high"), len(m.string))))) if inherit else None
     low = _bound(rules, lambda name: _span_text(m, name, 0, m.end("low")), scale)
     if low is None:
         return None
@@ -502,7 +492,7 @@ def _range(rules: RuleSet, m: regex.Match[str]) -> tuple[Draft, Draft] | None:
     elif low_currency != high_currency:
         return None  # two currencies: a conversion or a change, not a range
     if m.groupdict().get("per"):
-        low["per"] = high["per"] = _lookup(rules, "MONEY_PER", m.group("per"))
+        low["per"] = high["per"] = rules.lookup("MONEY_PER", m.group("per"))
     rid = low_start
     return (Draft(low_start, m.end("low"), {**low, "range": "from", "range_id": rid}),
             Draft(m.start("high"), m.end(), {**high, "range": "to", "range_id": rid}))
@@ -562,7 +552,7 @@ class Context:
         return self._members[family]
 
     def qualifier_codes(self, qualifier: str) -> list[str]:
-        return self.qualifiers.get(_key(qualifier), [])
+        return self.qualifiers.get(normalize_key(qualifier), [])
 
     def default(self, family: str) -> str | None:
         return self.rules.lists["MONEY_FAMILY_DEFAULT"].get(family) or None
@@ -603,7 +593,7 @@ def _cues_near(text: str, drafts: list[Draft], ctx: Context) -> list[tuple[int, 
             stretches[-1][1] = max(stretches[-1][1], hi)
         else:
             stretches.append([lo, hi])
-    return [(m.start(), m.end(), ctx.cues[_key(m.group())])
+    return [(m.start(), m.end(), ctx.cues[normalize_key(m.group())])
             for lo, hi in stretches for pattern in ctx.cue_patterns for m in pattern.finditer(text, lo, hi)]
 
 
@@ -626,7 +616,7 @@ def _cue(draft: Draft, members: frozenset[str], cues: list[tuple[int, int, list[
 def _dateline_codes(text: str, ctx: Context) -> list[str]:
     """The currencies a dateline place at the head of the document points to ('HONG KONG, March 3 -')."""
     for m in ctx.dateline.finditer(text, 0, min(len(text), 400)):
-        codes = ctx.rules.lists["MONEY_DATELINE"].get(_key(m.group("place")))
+        codes = ctx.rules.lists["MONEY_DATELINE"].get(normalize_key(m.group("place")))
         if codes:
             return codes.split()
     return []
@@ -642,7 +632,7 @@ def _finish(text: str, draft: Draft, rules: RuleSet, config: MoneyConfig | None)
     ctx = Context.of(rules)
     start = value.get("range_id", draft.start)  # a range's approximator stands before its first bound
     if m := ctx.approx_pattern.search(text, max(0, start - 30), start):
-        value["approximation"] = ctx.approx[_key(m.group().strip())]
+        value["approximation"] = ctx.approx[normalize_key(m.group().strip())]
     if config and config.convert_to and value.get("currency") in config.factors:
         value["converted"] = {"amount": float(amount * config.factors[value["currency"]]),
                               "currency": config.convert_to, "rates_date": config.rates_date}

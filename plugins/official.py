@@ -1,7 +1,6 @@
 """The `official` plugin: office holders with their title, name, country and organization."""
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 from importlib.resources import files
 from typing import Any, Literal
@@ -228,14 +227,14 @@ def _country_of_org(rules: RuleSet, words: list[str]) -> str | None:
 
 def _place(rules: RuleSet, text: str) -> str | None:
     """The alpha-2 code of a country, demonym, capital or region, or None."""
-    key = _key(text)
+    key = normalize_key(text)
     code = _find(rules, key, "OFFICIAL_COUNTRY_ALIAS", "OFFICIAL_DEMONYM", "OFFICIAL_CAPITAL")
     return code if code is not None else _iso_places().get(key)
 
 
 def _lookup(rules: RuleSet, text: str, *list_names: str) -> Any:
     """What the first of the word lists holding `text` gives it, or None."""
-    return _find(rules, _key(text), *list_names)
+    return _find(rules, normalize_key(text), *list_names)
 
 
 def _find(rules: RuleSet, key: str, *list_names: str) -> Any:
@@ -244,10 +243,6 @@ def _find(rules: RuleSet, key: str, *list_names: str) -> Any:
         if value is not None:
             return value
     return None
-
-
-# The same few words (places, heads) are looked up again and again.
-_key = functools.lru_cache(maxsize=4096)(normalize_key)
 
 
 _REGION_TYPES = {"State", "Province", "Prefecture", "Land", "Canton", "Autonomous community", "Territory"}
