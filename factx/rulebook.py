@@ -13,6 +13,7 @@ import regex
 from factx import patterncache, stored
 from factx.candidates import Candidate, Draft
 from factx.errors import Problem, RuleError
+from factx.lexicon import Lexicon
 from factx.rulefile import Counterexample, Example, ParsedFile, parse_rule_file
 
 # `{NAME}`, but not an escaped brace nor a property such as `\p{L}` or `\N{EURO SIGN}`.
@@ -112,23 +113,36 @@ class Trigger:
     """A file's cheap pre-scan: without a hit its rules are skipped; with
     `window`, they only run within that many characters of a hit; `anchored`,
     they are only tried at a hit: a rule must start where a hit starts or,
-    if it scans backwards (`(?r)`), end where a hit ends."""
+    if it scans backwards (`(?r)`), end where a hit ends.
 
-    pattern: regex.Pattern[str]
+    Hits are those of `pattern` and, if the file has trigger words, those the
+    shared `words` lexicon finds for `file`.
+    """
+
+    pattern: regex.Pattern[str] | None
     window: int | None = None
     anchored: bool = False
+    words: Lexicon | None = None
+    file: str = ""
 
     def hits(self, text: str) -> list[tuple[int, int]]:
         """Where the hits start and end, in order."""
-        return [hit.span() for hit in self.pattern.finditer(text)]
+        found = [hit.span() for hit in self.pattern.finditer(text)] if self.pattern is not None else []
+        if self.words is not None:
+            more = self.words.hits(text).get(self.file)
+            if more:
+                found = sorted({*found, *more}) if found else more
+        return found
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """The stretches of `text` worth matching, merged, in order."""
         if self.window is None:
-            return [(0, len(text))] if self.pattern.search(text) else []
+            hit = (self.pattern is not None and self.pattern.search(text)) or (
+                self.words is not None and self.file in self.words.hits(text))
+            return [(0, len(text))] if hit else []
         spans: list[tuple[int, int]] = []
-        for hit in self.pattern.finditer(text):
-            start, end = max(0, hit.start() - self.window), min(len(text), hit.end() + self.window)
+        for start, end in self.hits(text):
+            start, end = max(0, start - self.window), min(len(text), end + self.window)
             if spans and start <= spans[-1][1]:
                 spans[-1] = (spans[-1][0], end)
             else:
@@ -245,6 +259,7 @@ class _Compiler:
         self.definitions: dict[str, tuple[str, str, int, int]] = {}  # name -> pattern, file, line, layer
         self.override_layers: set[int] = set()
         self.lists: dict[str, dict[str, Any]] = {}
+        self.list_keys: dict[str, list[str]] = {}
         self.problems: list[Problem] = []
         self._expanded: dict[str, str] = {}
 
@@ -260,6 +275,20 @@ class _Compiler:
         keys = list(entries)
         self.define(name, stored.by_content("lists", "\0".join(keys), lambda: list_pattern(keys)), where, line, layer)
         self.lists[name] = {normalize_key(k): v for k, v in entries.items()}
+        self.list_keys[name] = keys
+
+    def words(self, entries: list[str], where: str) -> list[str]:
+        """Trigger words with each `{LIST}` replaced by the list's entries (each with the `*` of `*{LIST}*`)."""
+        out = []
+        for entry in entries:
+            m = _LIST_REF.fullmatch(entry.strip())
+            if m is None:
+                out.append(entry)
+            elif m.group(2) in self.list_keys:
+                out += [m.group(1) + key + m.group(3) for key in self.list_keys[m.group(2)]]
+            else:
+                self.problems.append(Problem("FX102", f"{{{m.group(2)}}} in trigger_words is not a defined list", where))
+        return out
 
     def expand(self, pattern: str, stack: tuple[str, ...] = ()) -> str:
         """Replace every `{NAME}` by its definition; raise KeyError/RecursionError-like ValueError."""
@@ -297,6 +326,9 @@ class _Compiler:
             return None
 
 
+_LIST_REF = patterncache.compile(r"(\*?)\{([A-Z][A-Z0-9_]*)\}(\*?)")
+
+
 class _UndefinedError(Exception):
     pass
 
@@ -330,12 +362,17 @@ def load_rulebook(sources: Iterable[RuleSource]) -> RuleBook:
     # Every macro must expand, used or not; compiling each alone is left for when a pattern fails.
     expandable = [name for name, (_, where, line, _) in list(compiler.definitions.items())
                   if compiler.checked_expand("{" + name + "}", f"{where}:{line}") is not None]
+    words = {pf.path: compiler.words(pf.spec.trigger_words, f"{pf.path}:{pf.words_line}")
+             for pf, _ in parsed if pf.spec.trigger_words}
+    lexicon = Lexicon(words) if words else None
     triggers: dict[str, Trigger | None] = {}
     by_id: dict[str, tuple[Rule | None, int]] = {}
     for pf, layer in parsed:
-        if pf.spec.trigger:
-            pattern = compiler.compile(pf.spec.trigger, f"{pf.path}:{pf.trigger_line}")
-            triggers[pf.path] = Trigger(pattern, pf.spec.window, pf.spec.anchored) if pattern else None
+        spec = pf.spec
+        if spec.trigger or spec.trigger_words:
+            pattern = compiler.compile(spec.trigger, f"{pf.path}:{pf.trigger_line}") if spec.trigger else None
+            file_words = lexicon if pf.path in words else None
+            triggers[pf.path] = Trigger(pattern, spec.window, spec.anchored, file_words, pf.path)
         for index, spec in enumerate(pf.spec.rule):
             line = pf.rule_line(index)
             previous = by_id.get(spec.id)

@@ -5,7 +5,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import regex
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -75,6 +75,8 @@ class RuleFileSpec(_Spec):
     """A whole rule file."""
 
     trigger: str | None = None
+    trigger_words: list[Annotated[str, Field(min_length=1)]] | None = Field(
+        default=None, description="Words that are hits wherever they stand whole, in any case; `{LIST}` stands for a list's entries, a final `*` lets a word run on.")
     window: int | None = Field(default=None, ge=1)
     anchored: bool = Field(default=False, description="Rules are tried only at trigger hits: starting where one starts, or, scanning backwards, ending where one ends.")
     macros: dict[str, str] = {}
@@ -83,7 +85,7 @@ class RuleFileSpec(_Spec):
 
     @model_validator(mode="after")
     def _anchored_needs_trigger(self) -> RuleFileSpec:
-        if self.anchored and (self.trigger is None or self.window is not None):
+        if self.anchored and (self.trigger is None and not self.trigger_words or self.window is not None):
             raise ValueError("anchored needs a trigger and no window")
         return self
 
@@ -98,6 +100,7 @@ class ParsedFile:
     pattern_lines: list[int] = field(default_factory=list)
     name_lines: dict[str, int] = field(default_factory=dict)
     trigger_line: int = 0
+    words_line: int = 0
 
     def rule_line(self, index: int) -> int:
         return self.rule_lines[index] if index < len(self.rule_lines) else 0
@@ -108,7 +111,7 @@ class ParsedFile:
 
 _RULE_HEADER = patterncache.compile(r"^\s*\[\[\s*rule\s*\]\]\s*(?:#.*)?$")
 _PATTERN_KEY = patterncache.compile(r"^\s*pattern\s*=")
-_TRIGGER_KEY = patterncache.compile(r"^\s*trigger\s*=")
+_TRIGGER_KEY = patterncache.compile(r"^\s*trigger(_words)?\s*=")
 _NAME_KEY = patterncache.compile(r"""^\s*["']?([A-Z][A-Z0-9_]*)["']?\s*=""")
 _LIST_HEADER = patterncache.compile(r"""^\s*\[\s*lists\s*\.\s*["']?([A-Z][A-Z0-9_]*)["']?\s*\]""")
 
@@ -118,7 +121,7 @@ def _read_toml(text: str) -> tuple[dict[str, Any], tuple]:
     data = tomllib.loads(text)
     located = ParsedFile("", RuleFileSpec())
     _locate(located, text)
-    return data, (located.rule_lines, located.pattern_lines, located.name_lines, located.trigger_line)
+    return data, (located.rule_lines, located.pattern_lines, located.name_lines, located.trigger_line, located.words_line)
 
 
 def _locate(parsed: ParsedFile, text: str) -> None:
@@ -130,8 +133,11 @@ def _locate(parsed: ParsedFile, text: str) -> None:
             in_macros = False
         elif _PATTERN_KEY.match(line) and len(parsed.pattern_lines) < len(parsed.rule_lines):
             parsed.pattern_lines.append(n)
-        elif _TRIGGER_KEY.match(line) and not parsed.rule_lines:
-            parsed.trigger_line = n
+        elif (m := _TRIGGER_KEY.match(line)) and not parsed.rule_lines:
+            if m.group(1):
+                parsed.words_line = n
+            else:
+                parsed.trigger_line = n
         elif m := _LIST_HEADER.match(line):
             parsed.name_lines.setdefault(m.group(1), n)
             in_macros = False
@@ -154,7 +160,7 @@ def parse_rule_file(path: Path, display: str) -> tuple[ParsedFile | None, list[P
     except (OSError, UnicodeDecodeError) as e:
         return None, [Problem("FX108", f"cannot read rule file: {e}", display)]
     try:
-        data, located = stored.by_content("rulefiles", text, lambda: _read_toml(text))
+        data, located = stored.by_content("rulefiles.2", text, lambda: _read_toml(text))
     except tomllib.TOMLDecodeError as e:
         line = regex.search(r"at line (\d+)", str(e))
         where = f"{display}:{line.group(1)}" if line else display

@@ -151,6 +151,38 @@ def test_anchored_backward_rule_ends_where_a_hit_ends(tmp_path):
     assert found == [("percent.backward", "5 %"), ("percent.backward", "7%"), ("percent.forward", "% up")]
 
 
+def test_trigger_words_from_lists_open_windows_and_anchor_rules(tmp_path):
+    lists = write(tmp_path, "l.toml", """
+        [lists.UNIT]
+        pct = "percent"
+        "per cent" = "percent"
+        """)
+    windowed = write(tmp_path, "w.toml", "trigger_words = ['{UNIT}', 'rate*']\nwindow = 3\n"
+                     + RULE.format(id="percent.near", pattern=r"\d+"))
+    anchored = write(tmp_path, "a.toml", "trigger_words = ['{UNIT}']\nanchored = true\n"
+                     + RULE.format(id="percent.back", pattern=r"(?r)\d+\s?{UNIT}"))
+    ruleset = load(lists, windowed, anchored).for_type("percent")
+    found = [(rule.id, m.group()) for rule, m in ruleset.matches("1 2 3 4 5pct 6 7 rates 8 9 Per  Cent 10 11 pcts")]
+    # Windows of 3 around "pct", "rate" and "Per  Cent" merge into one from "4" to "10"; "pcts" is no
+    # hit, as a word must end where its entry does unless written with a final `*`.
+    assert found == [("percent.near", n) for n in "4 5 6 7 8 9 10".split()] + [
+        ("percent.back", "5pct"), ("percent.back", "9 Per  Cent")]
+
+
+def test_trigger_words_add_their_hits_to_the_trigger_pattern(tmp_path):
+    path = write(tmp_path, "b.toml", "trigger = '''\\$'''\ntrigger_words = ['usd']\nanchored = true\n"
+                 + RULE.format(id="percent.money", pattern=r"(?:\$|(?i:usd)\s)\d+"))
+    found = [m.group() for _, m in load(path).for_type("percent").matches("$5 and USD 6, usd7")]
+    assert found == ["$5", "USD 6"]
+
+
+def test_trigger_words_name_only_lists(tmp_path):
+    path = write(tmp_path, "u.toml", "trigger_words = ['{M}', '{NONE}']\nwindow = 5\n\n[macros]\nM = 'm'\n"
+                 + RULE.format(id="percent.m", pattern="m"))
+    assert problems(path) == [f"{path}:1: [FX102] {{M}} in trigger_words is not a defined list",
+                              f"{path}:1: [FX102] {{NONE}} in trigger_words is not a defined list"]
+
+
 def test_anchored_needs_a_trigger_and_no_window(tmp_path):
     for header in ["anchored = true\n", "trigger = '''x'''\nwindow = 5\nanchored = true\n"]:
         [line] = problems(write(tmp_path, "n.toml", header + RULE.format(id="percent.n", pattern="n")))
