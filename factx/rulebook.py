@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import product
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -278,16 +279,16 @@ class _Compiler:
         self.list_keys[name] = keys
 
     def words(self, entries: list[str], where: str) -> list[str]:
-        """Trigger words with each `{LIST}` replaced by the list's entries (each with the `*` of `*{LIST}*`)."""
+        """Trigger words with each `{LIST}` in them replaced by each of the list's entries in turn."""
         out = []
         for entry in entries:
-            m = _LIST_REF.fullmatch(entry.strip())
-            if m is None:
-                out.append(entry)
-            elif m.group(2) in self.list_keys:
-                out += [m.group(1) + key + m.group(3) for key in self.list_keys[m.group(2)]]
-            else:
-                self.problems.append(Problem("FX102", f"{{{m.group(2)}}} in trigger_words is not a defined list", where))
+            pieces = _LIST_REF.split(entry)  # text, list name, text, ...
+            undefined = [name for name in pieces[1::2] if name not in self.list_keys]
+            for name in undefined:
+                self.problems.append(Problem("FX102", f"{{{name}}} in trigger_words is not a defined list", where))
+            if not undefined:
+                choices = [[piece] if i % 2 == 0 else self.list_keys[piece] for i, piece in enumerate(pieces)]
+                out += ["".join(words) for words in product(*choices)]
         return out
 
     def expand(self, pattern: str, stack: tuple[str, ...] = ()) -> str:
@@ -326,7 +327,7 @@ class _Compiler:
             return None
 
 
-_LIST_REF = patterncache.compile(r"(\*?)\{([A-Z][A-Z0-9_]*)\}(\*?)")
+_LIST_REF = patterncache.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 
 
 class _UndefinedError(Exception):

@@ -169,6 +169,19 @@ def test_trigger_words_from_lists_open_windows_and_anchor_rules(tmp_path):
         ("percent.back", "5pct"), ("percent.back", "9 Per  Cent")]
 
 
+def test_trigger_words_may_hold_lists_within_phrases(tmp_path):
+    path = write(tmp_path, "p.toml", """
+        trigger_words = ["a {SCALE}", "{SCALE}-{SCALE}"]
+        anchored = true
+
+        [lists.SCALE]
+        million = 1
+        "bn" = 2
+        """ + RULE.format(id="percent.scale", pattern=r"\w+\W+\w+"))
+    found = [m.group() for _, m in load(path).for_type("percent").matches("a bn, a  Million, bn-million, a day")]
+    assert found == ["a bn", "a  Million", "bn-million"]
+
+
 def test_trigger_words_add_their_hits_to_the_trigger_pattern(tmp_path):
     path = write(tmp_path, "b.toml", "trigger = '''\\$'''\ntrigger_words = ['usd']\nanchored = true\n"
                  + RULE.format(id="percent.money", pattern=r"(?:\$|(?i:usd)\s)\d+"))
