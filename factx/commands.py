@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from factx.cli import err, extract, report
+from factx.cli import err, extract, report, started
 from factx.errors import ExitCode, FactxError, Problem
 
 app = typer.Typer(
@@ -48,6 +48,8 @@ def _engine(plugins_dirs: list[Path] | None = None, rules_dirs: list[Path] | Non
                       settings=settings)
     except FactxError as e:
         raise _fail(e) from None
+    finally:
+        started()
 
 
 def _reference(value: str):

@@ -1,6 +1,7 @@
 """`main` runs `factx extract PATH...` without typer, exactly as the typer command runs it."""
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -65,8 +66,14 @@ def test_plain_extract_reports_an_engine_error_as_the_typer_command_does(inputs,
 
     monkeypatch.setattr(factx.engine, "Engine", broken)
     monkeypatch.setattr(sys, "argv", ["factx", "extract", str(inputs / "news.txt")])
-    with pytest.raises(SystemExit) as exit_:
-        main()
+    try:
+        with pytest.raises(SystemExit) as exit_:
+            main()
+        # the collector, off while starting, is on again, start-up's objects left out of it
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.enable()
+        gc.unfreeze()
     plain = capsys.readouterr()
     typer_run = CliRunner().invoke(app, ["extract", "--format", "jsonl", str(inputs / "news.txt")])
 
@@ -88,6 +95,14 @@ def test_other_command_lines_go_to_the_typer_app(args):
     run = factx(*args)
     assert "Usage:" in run.stdout + run.stderr
     assert run.returncode == (0 if "--help" in args else 2)
+
+
+def test_the_collector_is_left_alone_when_main_did_not_turn_it_off():
+    from factx.cli import started
+
+    assert gc.isenabled()
+    started()
+    assert gc.get_freeze_count() == 0
 
 
 def test_app_is_still_importable_from_factx_cli():
