@@ -7,7 +7,6 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import BinaryIO
 
@@ -131,37 +130,38 @@ def _document(record: object, name: str, n: int) -> Document | Problem:
     return Document(str(doc_id) if doc_id is not None else where, record["text"], reference)
 
 
-class _TextOnly(HTMLParser):
-    """Collects the text of an HTML page, a line break at each block element."""
-
-    BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "title", "section", "article",
-              "header", "footer", "blockquote", "pre", "table", "ul", "ol", "dt", "dd"}
-    SKIP = {"script", "style", "noscript", "template"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in self.SKIP:
-            self.skipping += 1
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.parts.append(data)
+_BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "title", "section", "article",
+           "header", "footer", "blockquote", "pre", "table", "ul", "ol", "dt", "dd"}
+_SKIP = {"script", "style", "noscript", "template"}
 
 
 def _html_text(markup: str) -> str:
-    parser = _TextOnly()
+    """The text of an HTML page, a line break at each block element."""
+    from html.parser import HTMLParser  # loaded only for HTML: its import compiles a dozen regexes
+
+    parts: list[str] = []
+    skipping = 0
+
+    def start(tag: str, attrs) -> None:
+        nonlocal skipping
+        if tag in _SKIP:
+            skipping += 1
+        elif tag in _BLOCKS:
+            parts.append("\n")
+
+    def end(tag: str) -> None:
+        nonlocal skipping
+        if tag in _SKIP:
+            skipping = max(0, skipping - 1)
+        elif tag in _BLOCKS:
+            parts.append("\n")
+
+    def data(text: str) -> None:
+        if not skipping:
+            parts.append(text)
+
+    parser = HTMLParser(convert_charrefs=True)
+    parser.handle_starttag, parser.handle_endtag, parser.handle_data = start, end, data
     parser.feed(markup)
     parser.close()
-    return "".join(parser.parts)
+    return "".join(parts)

@@ -7,7 +7,7 @@ import os
 import pkgutil
 import sys
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
+from importlib.metadata import Distribution, entry_points
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -58,11 +58,25 @@ def builtin_plugins() -> list[tuple[str, str]]:
 
 def entry_point_plugins() -> list[tuple[str, str, str]]:
     """(name, module, distribution) of each plugin in the `factx` entry-point group."""
-    found = []
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        dist = f"{ep.dist.name} {ep.dist.version}" if ep.dist else "unknown distribution"
-        found.append((ep.name, ep.value.split(":")[0], dist))
-    return found
+    return [(ep.name, ep.value.split(":")[0], _label(ep.dist)) for ep in entry_points(group=ENTRY_POINT_GROUP)]
+
+
+def _label(dist: Distribution | None) -> str:
+    """"name version" of a distribution, from the header of its metadata.
+
+    `dist.name` and `dist.version` run the email parser over all the metadata,
+    whose first use costs a short run more than finding the plugins does.
+    """
+    if dist is None:
+        return "unknown distribution"
+    header = {}
+    for line in (dist.read_text("METADATA") or dist.read_text("PKG-INFO") or "").split("\n\n", 1)[0].splitlines():
+        key, colon, value = line.partition(":")
+        if colon and not line[:1].isspace():
+            header.setdefault(key.strip().lower(), value.strip())
+    if "name" in header and "version" in header:
+        return f"{header['name']} {header['version']}"
+    return f"{dist.name} {dist.version}"
 
 
 def module_from_path(path: Path) -> ModuleType:

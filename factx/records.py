@@ -14,7 +14,9 @@ Approximation = Literal["about", "nearly", "more_than", "less_than", "at_least",
 class Value(BaseModel):
     """Base of every fact type's value model."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built on first use, by which time `__pydantic_init_subclass__` has ordered the fields:
+    # a value model is mostly built as part of its record model, and never twice.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -26,7 +28,8 @@ class Value(BaseModel):
         own = [name for name in cls.__annotations__ if name in fields]
         if own and list(fields)[: len(own)] != own:
             cls.__pydantic_fields__ = {**{name: fields[name] for name in own}, **fields}
-            cls.model_rebuild(force=True)
+            if cls.__pydantic_complete__:  # a subclass that does not defer its build
+                cls.model_rebuild(force=True)
 
 
 class RangedValue(Value):

@@ -3,6 +3,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 ONE_LINE = "Finance Minister Koo Yun-cheol said on Oct. 18 that exports rose 5 percent to $350 billion."
@@ -35,3 +37,50 @@ def test_a_unit_is_converted_to_itself_without_pint():
     run = loaded_after("from decimal import Decimal\nfrom factx.units import convert\n"
                        "print(convert(Decimal('2.5'), 'percent', 'percent'))")
     assert run["printed"] == ["2.5"] and "pint" not in run["modules"]
+
+
+def test_entry_point_plugins_are_labelled_without_the_email_parser():
+    from importlib.metadata import distribution
+
+    factx_dist = distribution("factx")
+    run = loaded_after("from factx.loading import entry_point_plugins\n"
+                       "print(sorted({label for _, _, label in entry_point_plugins()}))")
+    assert run["printed"] == [str([f"{factx_dist.name} {factx_dist.version}"])]
+    assert "email.parser" not in run["modules"]
+
+
+def test_a_label_comes_from_the_metadata_header_else_from_the_parsed_metadata():
+    from factx.loading import _label
+
+    class Dist:
+        name, version = "parsed-name", "9.9"
+
+        def __init__(self, text):
+            self.text = text
+
+        def read_text(self, filename):
+            return self.text if filename == "METADATA" else None
+
+    assert _label(Dist("Metadata-Version: 2.1\nName: my-plugin\nSummary: a: b\nVersion: 1.2\n\nName: not this")) == "my-plugin 1.2"
+    assert _label(Dist("Metadata-Version: 2.1\nName: my-plugin\n\nVersion: 1.2")) == "parsed-name 9.9"
+    assert _label(None) == "unknown distribution"
+
+
+@pytest.mark.parametrize("defer_build", [True, False])
+def test_a_value_model_lists_its_own_fields_first(defer_build):
+    from pydantic import ConfigDict
+
+    from factx.records import FactType, RangedValue
+
+    class Quantity(RangedValue):
+        model_config = ConfigDict(defer_build=defer_build)
+        amount: float
+        unit: str | None = None
+
+    record = FactType("quantity", Quantity, "1").record_validator.validate_python({
+        "doc_id": "d", "type": "quantity", "start": 0, "end": 2, "text": "3m", "value": {"amount": 3, "range": "to"},
+        "rule": "quantity.x", "plugin": "p", "confidence": 1})
+    expected = ["amount", "unit", "approximation", "range", "range_id"]
+    assert list(Quantity.model_fields) == expected
+    assert list(Quantity(amount=1).model_dump()) == expected
+    assert list(record.model_dump()["value"]) == expected and record.value.range == "to"

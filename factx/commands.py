@@ -1,0 +1,239 @@
+"""The `factx` commands, a typer app: thin wrappers over the engine and its helpers (`main` is in `factx.cli`)."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from factx.cli import err, extract, report, started
+from factx.errors import ExitCode, FactxError, Problem
+
+app = typer.Typer(
+    help="Extract money, percentages, dates and officials from text as validated fact records.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+rules_app = typer.Typer(help="Check and test rule files.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+PluginsDir = Annotated[list[Path], typer.Option("--plugins-dir", help="Folder of plugin .py files to load.")]
+RulesDir = Annotated[list[Path], typer.Option("--rules-dir", help="Rule file or folder loaded last; its rules override.")]
+
+
+def _fail(error: FactxError) -> typer.Exit:
+    return typer.Exit(report(error))
+
+
+DateOrder = Annotated[Optional[str], typer.Option(help="Order of numeric dates: mdy (default) or dmy.")]
+Prefer = Annotated[Optional[str], typer.Option(help="Resolve an ambiguous relative date to the past or the future.")]
+ConvertTo = Annotated[Optional[str], typer.Option(help="Also give each amount of money in this currency (ISO 4217).")]
+Rates = Annotated[Optional[Path], typer.Option(help="Exchange rates for --convert-to (TOML); never fetched.")]
+
+
+def _settings(**given) -> dict:
+    """Plugin settings from the options the user gave."""
+    return {key: str(value) for key, value in given.items() if value is not None}
+
+
+def _engine(plugins_dirs: list[Path] | None = None, rules_dirs: list[Path] | None = None, strict: bool = False,
+            settings: dict | None = None):
+    from factx.engine import Engine
+
+    try:
+        return Engine(plugins_dirs=plugins_dirs or (), rules_dirs=rules_dirs or (), strict=strict,
+                      settings=settings)
+    except FactxError as e:
+        raise _fail(e) from None
+    finally:
+        started()
+
+
+def _reference(value: str):
+    if value in ("auto", "none"):
+        return value
+    if value == "today":
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not YYYY-MM-DD, auto, none or today", param_hint="--reference-date") from None
+
+
+def _check_types(engine, types: list[str] | None) -> list[str] | None:
+    unknown = sorted(set(types or ()) - set(engine.fact_types))
+    if unknown:
+        known = ", ".join(sorted(engine.fact_types))
+        raise typer.BadParameter(f"unknown fact type {', '.join(unknown)} (known: {known})", param_hint="--type")
+    return types or None
+
+
+@app.command("extract")
+def extract_cli(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin.")],
+    type_: Annotated[Optional[list[str]], typer.Option("--type", "-t", help="Only this fact type (repeatable).")] = None,
+    format_: Annotated[str, typer.Option("--format", "-f", help="jsonl, json, csv or table.")] = "jsonl",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
+    reference_date: Annotated[str, typer.Option(help="YYYY-MM-DD, today, none, or auto: metadata, dateline, else file date.")] = "auto",
+    plugins_dir: PluginsDir = [],
+    rules_dir: RulesDir = [],
+    workers: Annotated[int, typer.Option(min=1, help="Processes to extract with.")] = 1,
+    strict: Annotated[bool, typer.Option(help="Fail on an invalid fact or a plugin error.")] = False,
+    date_order: DateOrder = None,
+    prefer: Prefer = None,
+    convert_to: ConvertTo = None,
+    rates: Rates = None,
+) -> None:
+    """Extract facts from documents and write one record per fact."""
+    from factx.outputs import OutputFormat
+
+    try:
+        fmt = OutputFormat(format_)
+    except ValueError:
+        raise typer.BadParameter(f"{format_!r} is not one of jsonl, json, csv, table", param_hint="--format") from None
+    reference = _reference(reference_date)
+    if output is not None and not output.parent.is_dir():
+        raise typer.BadParameter(f"folder {str(output.parent)!r} does not exist", param_hint="--output")
+    settings = _settings(date_order=date_order, prefer=prefer, convert_to=convert_to, rates=rates)
+    engine = _engine(plugins_dir, rules_dir, strict, settings)
+    code = extract(engine, paths, fmt, output, _check_types(engine, type_), reference, workers)
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command("plugins")
+def plugins_cli(
+    format_: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    plugins_dir: PluginsDir = [],
+) -> None:
+    """List the loaded plugins: fact type, version, origin, hooks, rule count."""
+    engine = _engine(plugins_dir)
+    rows = [
+        {"name": p.name, "fact_type": p.fact_type.name if p.fact_type else None, "version": p.version,
+         "source": p.source, "origin": p.origin, "hooks": p.hooks, "rules": p.rule_count}
+        for p in engine.plugins.values()
+    ]
+    if format_ == "json":
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("plugin", "fact type", "version", "source", "origin", "rules", "hooks")
+    for r in rows:
+        table.add_row(r["name"], r["fact_type"] or "-", r["version"] or "-", r["source"], r["origin"],
+                      str(r["rules"]), ", ".join(h.removeprefix("factx_") for h in r["hooks"]))
+    Console().print(table)
+
+
+@app.command("schema")
+def schema_cli(fact_type: Annotated[Optional[str], typer.Argument(help="One fact type; default all.")] = None,
+               plugins_dir: PluginsDir = []) -> None:
+    """Print the JSON Schema of the fact records."""
+    engine = _engine(plugins_dir)
+    if fact_type is not None:
+        _check_types(engine, [fact_type])
+    typer.echo(json.dumps(engine.schema(fact_type), indent=2))
+
+
+@app.command("explain")
+def explain_cli(
+    text: Annotated[str, typer.Argument(help="The text to explain.")],
+    reference_date: Annotated[str, typer.Option(help="YYYY-MM-DD, today, none or auto.")] = "auto",
+    plugins_dir: PluginsDir = [],
+    rules_dir: RulesDir = [],
+    format_: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    date_order: DateOrder = None,
+    prefer: Prefer = None,
+) -> None:
+    """Show every candidate in TEXT: which rule found it, which won, and what beat the others."""
+    engine = _engine(plugins_dir, rules_dir, settings=_settings(date_order=date_order, prefer=prefer))
+    result = engine.explain(text, reference_date=_reference(reference_date))
+    rows = []
+    for d in result.decisions:
+        c = d.candidate
+        if d.won:
+            status = "won" if c.drafts else "won (blocker: emits nothing)"
+        else:
+            status = f"lost to {d.beaten_by.rule_id} at {d.beaten_by.start}-{d.beaten_by.end}"
+        rows.append({"start": c.start, "end": c.end, "text": text[c.start:c.end], "plugin": d.plugin,
+                     "rule": c.rule_id, "priority": c.rank_priority, "status": status,
+                     "facts": [{"text": text[x.start:x.end], "value": x.value} for x in c.drafts]})
+    for problem in result.problems:
+        err(f"factx: {problem}")
+    if format_ == "json":
+        typer.echo(json.dumps({"candidates": rows, "facts": [f.model_dump(mode="json") for f in result.facts]}, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("span", "text", "rule", "prio", "status", "value")
+    for r in rows:
+        values = "; ".join(", ".join(f"{k}={v}" for k, v in f["value"].items() if v is not None) for f in r["facts"])
+        table.add_row(f"{r['start']}-{r['end']}", r["text"], r["rule"], str(r["priority"]), r["status"], values)
+    Console().print(table)
+
+
+@app.command("eval")
+def eval_cli(
+    gold: Annotated[Path, typer.Argument(help="Gold JSON Lines: documents with their facts.")],
+    json_: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    plugins_dir: PluginsDir = [],
+    rules_dir: RulesDir = [],
+) -> None:
+    """Score extraction against a gold file: precision, recall and F1 per type."""
+    from factx.inputs import read_inputs
+    from factx.scoring import score
+
+    engine = _engine(plugins_dir, rules_dir)
+    gold_docs, predicted = [], {}
+    try:
+        lines = gold.read_text(encoding="utf-8").splitlines()
+        gold_docs = [json.loads(line) for line in lines if line.strip()]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        err(f"factx: {gold}: [FX405] cannot read gold file: {e}")
+        raise typer.Exit(int(ExitCode.DOCUMENTS_FAILED)) from None
+    docs = [d for d in read_inputs([str(gold)]) if not isinstance(d, Problem)]
+    for result in engine.extract_many(docs):
+        predicted[result.doc_id] = [f.model_dump(mode="json") for f in result.facts]
+    scores = score(gold_docs, predicted, {k: t.agrees for k, t in engine.fact_types.items()})
+    if json_:
+        typer.echo(json.dumps({k: {"gold": s.gold, "predicted": s.predicted, "span": s.span, "value": s.value}
+                               for k, s in scores.items()}))
+        return
+    typer.echo(f"{'type':10} {'gold':>5} {'pred':>5}  {'span P/R/F1':>17}  {'value P/R/F1':>17}")
+    for kind, s in scores.items():
+        span, value = ("/".join(f"{x:.2f}" for x in triple) for triple in (s.span, s.value))
+        typer.echo(f"{kind:10} {s.gold:>5} {s.predicted:>5}  {span:>17}  {value:>17}")
+
+
+@rules_app.command("check")
+def rules_check_cli(paths: Annotated[Optional[list[Path]], typer.Argument(help="Rule files or folders.")] = None,
+                    plugins_dir: PluginsDir = []) -> None:
+    """Validate rule files: schema, macros, regex compilation."""
+    engine = _engine(plugins_dir, paths)
+    typer.echo(f"{len(engine.rulebook.rules)} rules in {len(engine.rulebook.files)} files: OK")
+
+
+@rules_app.command("test")
+def rules_test_cli(paths: Annotated[Optional[list[Path]], typer.Argument(help="Rule files or folders; default all rules.")] = None,
+                   plugins_dir: PluginsDir = []) -> None:
+    """Run every rule's examples and counterexamples."""
+    from factx.ruletest import cases
+
+    engine = _engine(plugins_dir, paths)
+    only = None
+    if paths:
+        only = {f for f in engine.rulebook.files if any(f == str(p) or f.startswith(str(p).rstrip("/") + "/") for p in paths)}
+    ran = failed = 0
+    for case in cases(engine, only):
+        ran += 1
+        for message in case.run(engine):
+            failed += 1
+            err(f"factx: {case.rule.file}:{case.rule.line} {case.id}: {message}")
+    typer.echo(f"{ran} examples and counterexamples run, {failed} failed")
+    if failed:
+        raise typer.Exit(int(ExitCode.BAD_RULES_OR_PLUGIN))
