@@ -160,7 +160,7 @@ def parse_rule_file(path: Path, display: str) -> tuple[ParsedFile | None, list[P
     except (OSError, UnicodeDecodeError) as e:
         return None, [Problem("FX108", f"cannot read rule file: {e}", display)]
     try:
-        data, located = stored.by_content("rulefiles.2", text, lambda: _read_toml(text))
+        data, located = stored.by_content("rulefiles", text, lambda: _read_toml(text))
     except tomllib.TOMLDecodeError as e:
         line = regex.search(r"at line (\d+)", str(e))
         where = f"{display}:{line.group(1)}" if line else display

@@ -19,8 +19,9 @@ from there while the result would be the same:
 The function is also memoized in the process, like `functools.cache`.
 
 `by_content` keeps what is derived from a text (a parsed rule file, say)
-under a hash of that text, so editing the text simply makes a new entry;
-the oldest entries beyond `MAX_ENTRIES` of a kind are removed.
+under a hash of that text and of factx's code (the size and mtime of its
+`.py` files), so editing the text or upgrading factx simply makes a new
+entry; the oldest entries beyond `MAX_ENTRIES` of a kind are removed.
 """
 from __future__ import annotations
 
@@ -79,7 +80,8 @@ def by_content(kind: str, content: str, derive: Callable[[], T]) -> T:
     folder = patterncache.cache_dir()
     if folder is None:
         return derive()
-    ident = f"{kind}\0{sys.version}\0{content}".encode("utf-8", "surrogatepass")
+    code = [entry for entry in _fingerprint() if entry[0].endswith(".py")]
+    ident = f"{kind}\0{sys.version}\0{code}\0{content}".encode("utf-8", "surrogatepass")
     path = folder.parent / kind / hashlib.sha256(ident).hexdigest()[:32]
     found = _read(path, pickle.loads)
     if found is not None:

@@ -125,6 +125,16 @@ def test_by_content_reads_back_what_the_same_text_gave(cache, monkeypatch):
     assert len(files(cache.parent / "kind")) == 1  # the oldest went
 
 
+def test_by_content_derives_again_after_factx_code_changes(cache, monkeypatch):
+    calls = []
+    stored_module.by_content("kind", "a = 1", lambda: calls.append(1) or "parsed")
+    code = [("factx/rulefile.py", 1, 2)]  # another size and mtime of a module: another factx
+    monkeypatch.setattr(stored_module, "_fingerprint", lambda: code)
+    stored_module.by_content("kind", "a = 1", lambda: calls.append(2) or "parsed")
+    stored_module.by_content("kind", "a = 1", lambda: calls.append(3) or "parsed")
+    assert calls == [1, 2]
+
+
 def test_by_content_keeps_nothing_when_deriving_fails(cache):
     def broken():
         raise ValueError("bad text")
@@ -141,7 +151,7 @@ def test_rule_files_parse_the_same_from_the_cache(cache, tmp_path):
     path.write_text("[macros]\nX = 'x'\n\n[[rule]]\nid = 'percent.x'\ndoc = 'd'\npriority = 1\npattern = '''{X}'''\n")
     cold, _ = parse_rule_file(path, "r.toml")
     warm, _ = parse_rule_file(path, "r.toml")
-    assert files(cache.parent / "rulefiles.2") and warm == cold and warm.rule_lines == [4] and warm.name_lines == {"X": 2}
+    assert files(cache.parent / "rulefiles") and warm == cold and warm.rule_lines == [4] and warm.name_lines == {"X": 2}
     path.write_text("[[rule]\n")
     [problem] = parse_rule_file(path, "r.toml")[1]
     assert problem.code == "FX100" and problem.where == "r.toml:1"
