@@ -234,7 +234,6 @@ def factx_register_rule_paths(register) -> None:
     register(cldr_lists(currencies()))
     register(files("factx") / "rules" / "money.toml")
     register(files("factx") / "rules" / "money_ranges.toml")
-    register(files("factx") / "rules" / "money_constant.toml")
     register(files("factx") / "rules" / "money_words.toml")
     register(files("factx") / "rules" / "money_blockers.toml")
 
