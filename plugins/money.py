@@ -235,7 +235,9 @@ def factx_register_rule_paths(register) -> None:
     register(files("factx") / "rules" / "money.toml")
     register(files("factx") / "rules" / "money_ranges.toml")
     register(files("factx") / "rules" / "money_words.toml")
+    register(files("factx") / "rules" / "money_between.toml")
     register(files("factx") / "rules" / "money_blockers.toml")
+    register(files("factx") / "rules" / "money_phone.toml")
 
 
 @dataclass(frozen=True)
@@ -514,17 +516,9 @@ class Context:
         self._members: dict[str, frozenset[str]] = {}
         self.qualifiers = {**{k: v.split() for k, v in lists["MONEY_CLDR_QUALIFIER"].items()},
                            **{k: v.split() for k, v in lists["MONEY_QUALIFIER"].items()}}
-        cues = {**self.qualifiers, **{k: v.split() for k, v in lists["MONEY_CUE"].items()}}
-        self.cues = cues
-        # Qualifiers are names, written with a capital: checking for one first spares trying
-        # the long list at every letter. The few cue words ("yuan") count in any case; two
-        # patterns scan faster than their alternation.
-        # (`\b` before a word that opens with a letter, unlike a look-behind, lets the
-        # regex engine skip ahead.)
-        self.cue_patterns = (
-            patterncache.compile(r"\b(?<!\.)(?=\p{Lu})(?i:" + list_pattern(self.qualifiers) + r")(?!\w)"),
-            patterncache.compile(r"(?i)\b(?<!\.)(?:" + list_pattern(lists["MONEY_CUE"]) + r")(?!\w)"),
-        )
+        self.cue_words = {k: v.split() for k, v in lists["MONEY_CUE"].items()}
+        self.cues = {**self.qualifiers, **self.cue_words}
+        self._cue_patterns: dict[str, tuple[regex.Pattern[str], ...]] = {}
         approx = {**lists["APPROX"], **lists["MONEY_APPROX"]}
         self.approx = approx
         # Searched backwards from the amount: only a match ending right before it counts.
@@ -551,6 +545,24 @@ class Context:
             self._members[family] = frozenset(c for c, lemma in self.data.lemma.items() if lemma in lemmas)
         return self._members[family]
 
+    def cue_patterns(self, family: str) -> tuple[regex.Pattern[str], ...]:
+        """Patterns of the qualifiers and cue words that name a member of `family`: no other decides its currency."""
+        if family not in self._cue_patterns:
+            members = self.members(family)
+            fitting = {key for key, codes in self.cues.items() if any(c in members for c in codes)}
+            qualifiers = sorted(fitting & self.qualifiers.keys())
+            words = sorted(fitting & self.cue_words.keys())
+            # Qualifiers are names, written with a capital: checking for one first spares trying
+            # the list at every letter. The few cue words ("yuan") count in any case; two
+            # patterns scan faster than their alternation.
+            # (`\b` before a word that opens with a letter, unlike a look-behind, lets the
+            # regex engine skip ahead.)
+            self._cue_patterns[family] = (
+                *([patterncache.compile(r"\b(?<!\.)(?=\p{Lu})(?i:" + list_pattern(qualifiers) + r")(?!\w)")] if qualifiers else []),
+                *([patterncache.compile(r"(?i)\b(?<!\.)(?:" + list_pattern(words) + r")(?!\w)")] if words else []),
+            )
+        return self._cue_patterns[family]
+
     def qualifier_codes(self, qualifier: str) -> list[str]:
         return self.qualifiers.get(normalize_key(qualifier), [])
 
@@ -566,7 +578,11 @@ def _resolve_families(text: str, drafts: list[Draft], ctx: Context) -> None:
     """Give each amount whose currency is left open the currency its context points to."""
     explicit: list[tuple[int, str]] = [(d.start, d.value["currency"]) for d in drafts if d.value.get("currency")]
     dateline: list[str] | None = None  # read only if an amount needs it
-    cues = _cues_near(text, [d for d in drafts if "_family" in d.value], ctx)
+    open_drafts: dict[str, list[Draft]] = {}
+    for draft in drafts:
+        if "_family" in draft.value:
+            open_drafts.setdefault(draft.value["_family"][0], []).append(draft)
+    cues = {family: _cues_near(text, group, ctx, family) for family, group in open_drafts.items()}
     breaks = [m.start() for m in _PARAGRAPH.finditer(text)]
     for draft in drafts:
         family, sign = draft.value.pop("_family", (None, False))
@@ -576,7 +592,7 @@ def _resolve_families(text: str, drafts: list[Draft], ctx: Context) -> None:
         # "446 mln Canadian dlrs ... 16.2 mln dlrs": the words carry on; but "S$1.2 million ...
         # $1.4 billion" is how wire copy sets a local dollar apart from the US one.
         earlier = None if sign else next((c for start, c in reversed(explicit) if start < draft.start and c in members), None)
-        code = _cue(draft, members, cues, breaks) or earlier
+        code = _cue(draft, members, cues[family], breaks) or earlier
         if code is None:
             dateline = _dateline_codes(text, ctx) if dateline is None else dateline
             code = next((c for c in dateline if c in members), None) or ctx.default(family)
@@ -584,8 +600,8 @@ def _resolve_families(text: str, drafts: list[Draft], ctx: Context) -> None:
         draft.value["currency_inferred"] = code is not None
 
 
-def _cues_near(text: str, drafts: list[Draft], ctx: Context) -> list[tuple[int, int, list[str]]]:
-    """The cue words within reach of the amounts left open, each stretch of text scanned once."""
+def _cues_near(text: str, drafts: list[Draft], ctx: Context, family: str) -> list[tuple[int, int, list[str]]]:
+    """The cue words within reach of the amounts of one family left open, each stretch of text scanned once."""
     stretches: list[list[int]] = []
     for draft in drafts:  # drafts come in document order
         lo, hi = max(0, draft.start - _CUE_BEFORE), min(len(text), draft.end + _CUE_AFTER)
@@ -594,7 +610,7 @@ def _cues_near(text: str, drafts: list[Draft], ctx: Context) -> list[tuple[int, 
         else:
             stretches.append([lo, hi])
     return [(m.start(), m.end(), ctx.cues[normalize_key(m.group())])
-            for lo, hi in stretches for pattern in ctx.cue_patterns for m in pattern.finditer(text, lo, hi)]
+            for lo, hi in stretches for pattern in ctx.cue_patterns(family) for m in pattern.finditer(text, lo, hi)]
 
 
 def _cue(draft: Draft, members: frozenset[str], cues: list[tuple[int, int, list[str]]], breaks: list[int]) -> str | None:
