@@ -30,19 +30,24 @@ class Lexicon:
     """
 
     def __init__(self, words: Mapping[str, Iterable[str]]):
-        # first word -> (its length, its targets); a target is (file, the rest of a phrase as a
-        # pattern or None, the test of a character that may not stand before / after it, or None)
-        entries: dict[str, tuple[int, list[tuple[str, regex.Pattern[str] | None, Any, Any]]]] = {}
+        # A phrase is looked for by its longest word (the automaton finds short words inside
+        # many longer ones), then the words before and after it are matched around it.
+        # key word -> (its length, its targets); a target is (file, the words before as a
+        # backward pattern or None, the words after as a pattern or None, the test of a
+        # character that may not stand before / after the phrase, or None)
+        entries: dict[str, tuple[int, list[tuple[str, Any, Any, Any, Any]]]] = {}
         for file, file_words in words.items():
             for word in file_words:
                 text = word.strip("*").strip().lower()
-                first, *rest = _SPLIT.split(text)
-                tail = patterncache.compile("".join(_GAP + regex.escape(w) for w in rest)) if rest else None
+                parts = _SPLIT.split(text)
+                at = max(range(len(parts)), key=lambda i: len(parts[i]))
+                head = patterncache.compile("(?r)" + "".join(regex.escape(w) + _GAP for w in parts[:at])) if at else None
+                tail = patterncache.compile("".join(_GAP + regex.escape(w) for w in parts[at + 1:])) if parts[at + 1:] else None
                 before = None if word.startswith("*") else _kind(text[0])
                 after = None if word.endswith("*") else _kind(text[-1])
-                targets = entries.setdefault(first, (len(first), []))[1]
-                if (file, tail, before, after) not in targets:
-                    targets.append((file, tail, before, after))
+                targets = entries.setdefault(parts[at], (len(parts[at]), []))[1]
+                if (file, head, tail, before, after) not in targets:
+                    targets.append((file, head, tail, before, after))
         self._automaton = ahocorasick.Automaton()
         for first, entry in entries.items():
             self._automaton.add_word(first, entry)
@@ -66,9 +71,14 @@ class Lexicon:
         found: dict[str, list[tuple[int, int]]] = {}
         for last, (length, targets) in self._automaton.iter(low):
             start, end = last - length + 1, last + 1
-            previous = low[start - 1] if start else ""
-            for file, tail, before, after in targets:
-                if before is not None and before(previous):
+            for file, head, tail, before, after in targets:
+                first = start
+                if head is not None:
+                    m = head.match(low, 0, start)
+                    if m is None:
+                        continue
+                    first = m.start()
+                if before is not None and first and before(low[first - 1]):
                     continue
                 stop = end
                 if tail is not None:
@@ -78,7 +88,7 @@ class Lexicon:
                     stop = m.end()
                 if after is not None and stop < size and after(low[stop]):
                     continue
-                found.setdefault(file, []).append((start, stop))
+                found.setdefault(file, []).append((first, stop))
         for spans in found.values():
             spans.sort()
         return found

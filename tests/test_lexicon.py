@@ -33,6 +33,12 @@ def test_phrase_words_may_be_parted_by_any_run_of_spaces_or_hyphens():
     assert found(lexicon, text) == {"a": ["Prime\n   Minister", "new-year"], "b": ["new"]}
 
 
+def test_a_phrase_is_found_by_its_longest_word():
+    lexicon = Lexicon({"a": ["a million", "an eighth", "u.s. dollar"]})
+    text = "a  Million, an eighth, armillion, a millions, US dollar, U.S.-Dollar"
+    assert found(lexicon, text) == {"a": ["a  Million", "an eighth", "U.S.-Dollar"]}
+
+
 def test_each_file_gets_its_own_hits_of_a_shared_word():
     lexicon = Lexicon({"a": ["year*"], "b": ["year"], "c": ["quarter"]})
     assert found(lexicon, "a yearly year") == {"a": ["year", "year"], "b": ["year"]}
@@ -59,15 +65,16 @@ WORD = st.text("abc", min_size=1, max_size=3)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["", "*"]), WORD, st.sampled_from(["", " ab"]), st.sampled_from(["", "*"])),
-                min_size=1, max_size=4),
+@given(st.lists(st.tuples(st.sampled_from(["", "*"]), st.sampled_from(["", "c ", "abc-"]), WORD,
+                          st.sampled_from(["", " ab"]), st.sampled_from(["", "*"])), min_size=1, max_size=4),
        st.text("abcAB -5.", max_size=40))
 def test_hits_are_those_of_the_equivalent_regex(entries, text):
-    words = [f"{left}{word}{tail}{right}" for left, word, tail, right in entries]
+    words = [f"{left}{head}{word}{tail}{right}" for left, head, word, tail, right in entries]
     expected = set()
-    for left, word, tail, right in entries:
+    for left, head, word, tail, right in entries:
         # the words are letters: a letter may not touch them, except on a side with a `*`
-        pattern = ("" if left else r"(?<!\p{L})") + regex.escape(word) + (r"[\s\-]+ab" if tail else "") + ("" if right else r"(?!\p{L})")
+        pattern = (("" if left else r"(?<!\p{L})") + (regex.escape(head.strip(" -")) + r"[\s\-]+" if head else "")
+                   + regex.escape(word) + (r"[\s\-]+ab" if tail else "") + ("" if right else r"(?!\p{L})"))
         expected |= {m.span() for m in regex.finditer(pattern, text, regex.IGNORECASE, overlapped=True)}
     assert set(Lexicon({"f": words}).hits(text).get("f", [])) == expected
 
