@@ -94,7 +94,9 @@ def factx_extract(document: Document, rules: RuleSet, config: DateConfig | None)
 # -- parts: what a match says ------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets each of its fields through object.__setattr__, and one Parts
+# is made per match. Parts are never changed after they are made (see `replace`).
+@dataclass(slots=True)
 class Parts:
     """The fields of one date expression, as written (nothing resolved yet)."""
 
