@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from importlib.resources import files
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from weakref import WeakKeyDictionary
 
 import regex
@@ -119,8 +119,7 @@ class Parts:
     on_weekday: int | None = None  # the weekday of the week a count lands in: "in 3 days on Friday"
 
 
-@dataclass(frozen=True, slots=True)
-class Lean:
+class Lean(NamedTuple):
     """Which way a year-less date leans; `firm` if the user asked for it, `near` if its tense marker comes just before.
 
     A firm or near lean wins however far off the occurrence it picks; a lean
@@ -132,8 +131,7 @@ class Lean:
     near: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Resolved:
+class Resolved(NamedTuple):
     """A TIMEX3 value, its grain, and whether the reference date went into it."""
 
     timex: str
