@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from importlib.resources import files
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from weakref import WeakKeyDictionary
 
 import regex
@@ -94,7 +94,9 @@ def factx_extract(document: Document, rules: RuleSet, config: DateConfig | None)
 # -- parts: what a match says ------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets each of its fields through object.__setattr__, and one Parts
+# is made per match. Parts are never changed after they are made (see `replace`).
+@dataclass(slots=True)
 class Parts:
     """The fields of one date expression, as written (nothing resolved yet)."""
 
@@ -117,8 +119,7 @@ class Parts:
     on_weekday: int | None = None  # the weekday of the week a count lands in: "in 3 days on Friday"
 
 
-@dataclass(frozen=True, slots=True)
-class Lean:
+class Lean(NamedTuple):
     """Which way a year-less date leans; `firm` if the user asked for it, `near` if its tense marker comes just before.
 
     A firm or near lean wins however far off the occurrence it picks; a lean
@@ -130,8 +131,7 @@ class Lean:
     near: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Resolved:
+class Resolved(NamedTuple):
     """A TIMEX3 value, its grain, and whether the reference date went into it."""
 
     timex: str
@@ -724,8 +724,13 @@ class _TenseReader:
     or a table row), and before the date at a word such as "that".
     """
 
-    # A word, or None for what ends a clause (the `stop` group).
-    _TOKEN = patterncache.compile(r"(?<word>[A-Za-z]+|['’]ll\b)|(?<stop>[.!?;](?=\s|$)|\n(?:\s*\n|[ \t]+))")
+    # What ends a clause: a sentence end, a blank line, a new indented line. The last one before a date
+    # is found scanning backwards.
+    _STOP = patterncache.compile(r"[.!?;](?=\s|$)|\n(?:\s*\n|[ \t]+)")
+    _LAST_STOP = patterncache.compile(r"(?r)[.!?;](?=\s|$)|\n(?:\s*\n|[ \t]+)")
+    _WORD = patterncache.compile(r"[A-Za-z]+|['’]ll\b")
+    # Bytes to spaces, except ASCII letters: without an apostrophe, the words of a stretch are its letter runs.
+    _LETTERS = bytes(b if chr(b).isascii() and chr(b).isalpha() else 32 for b in range(256))
     _AUXILIARY = frozenset({"be", "been", "being", "is", "are", "am", "get", "gets"})
     _CLAUSE_OPENERS = frozenset({"that", "because", "but", "while", "although", "whereas"})
     _NEAR_WORDS = 3
@@ -738,33 +743,39 @@ class _TenseReader:
 
     def __call__(self, text: str, start: int, end: int) -> tuple[Direction, bool]:
         """The tense, and whether its marker comes just before the date ("reopened on Jan. 15"), a strong sign."""
-        tokens = self._TOKEN.findall(text, max(0, start - _CLAUSE_REACH), start)
-        stops = [i for i, (_, stop) in enumerate(tokens) if stop]
-        before = [word.lower().replace("’", "'") for word, _ in tokens[stops[-1] + 1 if stops else 0:]]
+        head = text[max(0, start - _CLAUSE_REACH):start]
+        stop = self._LAST_STOP.search(head)
+        before = self._words(head[stop.end():] if stop else head)
         back = None
         for i in range(len(before) - 1, -1, -1):
             if before[i] in self._CLAUSE_OPENERS:
                 break  # "noted that Easter sales will fall": the date's clause starts at "that"
-            if kind := self._marker(before, i):
+            if self._may_mark(before[i]) and (kind := self._marker(before, i)):
                 back = (kind, len(before) - i)
                 break
         reach = back[1] - 1 if back else _CLAUSE_REACH
-        after: list[str] = []
-        for word, stop in self._TOKEN.findall(text, end, min(len(text), end + _CLAUSE_REACH)):
-            if stop or len(after) >= reach:
-                break
-            after.append(word.lower().replace("’", "'"))
-            kind = self._marker(after, len(after) - 1)
+        tail = text[end:end + _CLAUSE_REACH]
+        stop = self._STOP.search(tail)
+        after = self._words(tail[:stop.start()] if stop else tail)[:reach]
+        for i, word in enumerate(after):
             # A reporting verb after the date ("..., they said") dates the report, not the event.
-            if kind and after[-1] not in self.reporting:
+            if self._may_mark(word) and (kind := self._marker(after, i)) and word not in self.reporting:
                 return kind, False
         return (back[0], back[1] <= self._NEAR_WORDS) if back else (None, False)
+
+    def _words(self, stretch: str) -> list[str]:
+        """The words of a stretch, lower case: runs of ASCII letters, and "'ll"."""
+        if "'ll" in stretch or "’ll" in stretch:
+            return [word.lower().replace("’", "'") for word in self._WORD.findall(stretch)]
+        return stretch.encode("ascii", "replace").translate(self._LETTERS).lower().decode("ascii").split()
+
+    def _may_mark(self, word: str) -> bool:
+        """Whether a word may end a tense marker (cheap: most words do not)."""
+        return word in self.last_words or word.endswith("ed")
 
     def _marker(self, words: list[str], i: int) -> Direction:
         """The tense the phrase ending at words[i] marks, or None."""
         word = words[i]
-        if word not in self.last_words and not word.endswith("ed"):
-            return None
         kind = next((found for n in range(min(self.longest, i + 1), 0, -1)
                      if (found := self.markers.get(tuple(words[i - n + 1:i + 1]))) is not None), None)
         if kind is None and len(word) > 4 and word.endswith("ed"):

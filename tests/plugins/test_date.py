@@ -1,7 +1,10 @@
 """The date plugin: absolute forms, relative resolution, settings, non-dates, and the dev-set floors."""
+import tomllib
 from datetime import date, timedelta
+from importlib.resources import files
 
 import pytest
+import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -102,9 +105,14 @@ def test_weekdays_resolve_consistently(engine, ref, weekday):
     ("Local elections will be held on April 12.", date(1987, 3, 16), "1987-04-12"),
     ("The retailer noted that Easter sales will fall in April.", date(1987, 4, 9), "1987-04-19"),
     ("The plant reopened on Jan. 15.", date(2025, 12, 11), "2025-01-15"),
+    ("They'll meet in June.", date(1987, 7, 10), "1988-06"),
+    ("They’ll meet in June.", date(1987, 7, 10), "1988-06"),
+    ("The company's talks in June.", date(1987, 7, 10), "1987-06"),
+    ("Rates will rise. In June, prices.", date(1987, 7, 10), "1987-06"),
 ])
 def test_tense_of_the_clause(engine, text, ref, expected):
-    """Reporting verbs after a date, far-off markers and participles do not pull a date a year away."""
+    """Reporting verbs after a date, far-off markers and participles do not pull a date a year away; "'ll" marks
+    the future, and a marker in the previous sentence does not count."""
     timexes = [f.value.timex for f in dates_in(engine, text, ref)]
     assert expected in timexes
 
@@ -215,3 +223,16 @@ def test_triggers_open_windows_only_at_date_words(engine, file, hits, misses):
     [trigger] = [t for t, rules in engine.rulebook.for_type("date").groups if rules[0].file.endswith("/" + file)]
     assert [text for text in hits if not trigger.hits(text)] == []
     assert [text for text in misses if trigger.hits(text)] == []
+
+
+def test_month_opening_admits_every_word_that_may_begin_a_month_or_shifted_unit(engine):
+    """DATE_MONTH_OPENING is a cheap look at the first letters before date.month and date.shifted_unit: it
+    must admit every modifier, shift and month name of the word lists (and "earlier", "later", "the"), in any case."""
+    macros = tomllib.loads(files("factx").joinpath("rules", "date.toml").read_text())["macros"]
+    opening = regex.compile(macros["DATE_MONTH_OPENING"])
+    lists = engine.rulebook.lists
+    words = [*lists["DATE_MOD"], *lists["DATE_SHIFT"], *lists["DATE_MONTH"], "earlier", "later", "the"]
+    assert len(words) > 40
+    missed = [w for w in words for form in (w, w.upper(), w.title()) if not opening.match(form)]
+    assert missed == []
+    assert [w for w in ("said", "jury", "upon", "total", "world") if opening.match(w)] == []
