@@ -139,3 +139,23 @@ def test_no_head_starts_with_a_modifier(engine):
     for head in lists["OFFICIAL_HEAD"]:
         first, _, rest = head.partition(" ")
         assert not (first in lists["OFFICIAL_MODIFIER"] and rest in heads), head
+
+
+def test_pre_words_are_one_word(engine):
+    """OFFICIAL_PRE_WORD looks modifiers and portfolios up a whole word at a time: a key of
+    several words there would never be found; such portfolios go in OFFICIAL_PORTFOLIO_WORDS."""
+    lists = engine.rulebook.for_type("official").lists
+    for name in ("OFFICIAL_MODIFIER", "OFFICIAL_PORTFOLIO"):
+        for key in lists[name]:
+            assert key.isalpha(), (name, key)
+
+
+@pytest.mark.parametrize("text, title", [
+    ("Air Force Secretary Jane Roe spoke.", "Air Force Secretary"),
+    ("the deputy air force commander said", "deputy air force commander"),
+    ("Secretary of the Air Force Jane Roe spoke.", "Secretary of the Air Force"),
+    ("Trade, Industry and Energy Minister Jane Roe spoke.", "Trade, Industry and Energy Minister"),
+])
+def test_portfolios_of_several_words(engine, text, title):
+    [fact] = officials(engine, text)
+    assert fact.value.title == title
