@@ -177,7 +177,10 @@ def parse_rule_file(path: Path, display: str) -> tuple[ParsedFile | None, list[P
             if index is not None:
                 raw = data.get("rule", [])[index] if isinstance(data.get("rule"), list) else {}
                 rule_id = raw.get("id", "") if isinstance(raw, dict) else ""
-            line = placeholder.rule_line(index) if index is not None else 0
+            if index is not None:
+                line = placeholder.rule_line(index)
+            else:
+                line = {"trigger": placeholder.trigger_line, "trigger_words": placeholder.words_line}.get(loc[0] if loc else "", 0)
             where = f"{display}:{line}" if line else display
             field_path = ".".join(str(p) for p in loc)
             problems.append(Problem("FX106", f"{field_path}: {err['msg']}", where, str(rule_id)))

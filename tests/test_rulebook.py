@@ -196,6 +196,11 @@ def test_trigger_words_name_only_lists(tmp_path):
                               f"{path}:1: [FX102] {{NONE}} in trigger_words is not a defined list"]
 
 
+def test_a_bad_trigger_words_field_names_its_line(tmp_path):
+    [line] = problems(write(tmp_path, "w.toml", "# words\ntrigger_words = 'x'\n" + RULE.format(id="percent.w", pattern="w")))
+    assert line.startswith(f"{tmp_path / 'w.toml'}:2: [FX106] trigger_words")
+
+
 def test_anchored_needs_a_trigger_and_no_window(tmp_path):
     for header in ["anchored = true\n", "trigger = '''x'''\nwindow = 5\nanchored = true\n"]:
         [line] = problems(write(tmp_path, "n.toml", header + RULE.format(id="percent.n", pattern="n")))
