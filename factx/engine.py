@@ -256,13 +256,13 @@ class Engine:
         rule_file = None if isinstance(rule, str) else rule.file
         default_confidence = 1.0 if isinstance(rule, str) else rule.confidence
         for draft in cand.drafts:
-            if not cand.rule_id.startswith(fact_type.name + "."):
-                result.problems.append(Problem(
-                    "FX302", f'rule id does not start with "{fact_type.name}."', f"{doc.id}:{draft.start}", cand.rule_id))
+            where = f"{doc.id}:{draft.start}"
+            if not cand.rule_id.startswith(f"{fact_type.name}."):
+                result.problems.append(Problem("FX302", f'rule id does not start with "{fact_type.name}."', where, cand.rule_id))
                 continue
             if not 0 <= draft.start < draft.end <= len(doc.text):
                 result.problems.append(Problem(
-                    "FX302", f"span {draft.start}:{draft.end} is outside the document", f"{doc.id}:{draft.start}", cand.rule_id))
+                    "FX302", f"span {draft.start}:{draft.end} is outside the document", where, cand.rule_id))
                 continue
             try:
                 fact = fact_type.record_validator.validate_python({
@@ -273,8 +273,7 @@ class Engine:
                 })
             except ValidationError as e:
                 detail = "; ".join(f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors())
-                result.problems.append(Problem(
-                    "FX302", f'invalid fact from plugin "{info.name}": {detail}', f"{doc.id}:{draft.start}", cand.rule_id))
+                result.problems.append(Problem("FX302", f'invalid fact from plugin "{info.name}": {detail}', where, cand.rule_id))
                 continue
             result.facts.append(fact)
 

@@ -25,8 +25,8 @@ class Lexicon:
     A word hits where it stands whole, in any case: a letter does not touch
     its first or last letter, nor a digit its first or last digit ("dec" hits
     "Dec31", "pct" hits "5pct", "q1" is no hit in "q12"), except on a side
-    where it is written with a `*`: "week*" hits "weekly". The words of a phrase may be separated by any run
-    of spaces or hyphens, as in word lists.
+    where it is written with a `*`: "week*" hits "weekly". The words of a
+    phrase may be separated by any run of spaces or hyphens, as in word lists.
     """
 
     def __init__(self, words: Mapping[str, Iterable[str]]):

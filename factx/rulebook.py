@@ -282,7 +282,7 @@ class _Compiler:
         """Trigger words with each `{LIST}` in them replaced by each of the list's entries in turn."""
         out = []
         for entry in entries:
-            pieces = _LIST_REF.split(entry)  # text, list name, text, ...
+            pieces = _REF.split(entry)  # text, list name, text, ...
             undefined = [name for name in pieces[1::2] if name not in self.list_keys]
             for name in undefined:
                 self.problems.append(Problem("FX102", f"{{{name}}} in trigger_words is not a defined list", where))
@@ -325,9 +325,6 @@ class _Compiler:
         except regex.error as e:
             self.problems.append(Problem("FX101", f"regex error: {e}", where, rule_id))
             return None
-
-
-_LIST_REF = patterncache.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 
 
 class _UndefinedError(Exception):

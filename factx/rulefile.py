@@ -76,7 +76,7 @@ class RuleFileSpec(_Spec):
 
     trigger: str | None = None
     trigger_words: list[Annotated[str, Field(min_length=1)]] | None = Field(
-        default=None, description="Words that are hits wherever they stand whole, in any case; `{LIST}` stands for a list's entries, a final `*` lets a word run on.")
+        default=None, description="Words and phrases that are hits wherever they stand whole, in any case; `{LIST}` stands for each of a list's entries, a `*` lets a word run on at its side.")
     window: int | None = Field(default=None, ge=1)
     anchored: bool = Field(default=False, description="Rules are tried only at trigger hits: starting where one starts, or, scanning backwards, ending where one ends.")
     macros: dict[str, str] = {}

@@ -80,8 +80,7 @@ def by_content(kind: str, content: str, derive: Callable[[], T]) -> T:
     folder = patterncache.cache_dir()
     if folder is None:
         return derive()
-    code = [entry for entry in _fingerprint() if entry[0].endswith(".py")]
-    ident = f"{kind}\0{sys.version}\0{code}\0{content}".encode("utf-8", "surrogatepass")
+    ident = f"{kind}\0{sys.version}\0{_code_fingerprint()}\0{content}".encode("utf-8", "surrogatepass")
     path = folder.parent / kind / hashlib.sha256(ident).hexdigest()[:32]
     found = _read(path, pickle.loads)
     if found is not None:
@@ -127,6 +126,12 @@ def _fingerprint() -> list[tuple[str, int, int]]:
                 st = os.stat(os.path.join(folder, name))
                 found.append((os.path.relpath(os.path.join(folder, name), _PACKAGE), st.st_size, st.st_mtime_ns))
     return found
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """The part of the fingerprint that is factx's code: its `.py` files."""
+    return repr([entry for entry in _fingerprint() if entry[0].endswith(".py")])
 
 
 def _read(path: Path, loads: Callable[[bytes], Any] = marshal.loads) -> Any:

@@ -128,10 +128,16 @@ def test_by_content_reads_back_what_the_same_text_gave(cache, monkeypatch):
 def test_by_content_derives_again_after_factx_code_changes(cache, monkeypatch):
     calls = []
     stored_module.by_content("kind", "a = 1", lambda: calls.append(1) or "parsed")
-    code = [("factx/rulefile.py", 1, 2)]  # another size and mtime of a module: another factx
+    code = [("rulefile.py", 1, 2), ("rules/money.toml", 3, 4)]  # another size and mtime of a module: another factx
     monkeypatch.setattr(stored_module, "_fingerprint", lambda: code)
-    stored_module.by_content("kind", "a = 1", lambda: calls.append(2) or "parsed")
-    stored_module.by_content("kind", "a = 1", lambda: calls.append(3) or "parsed")
+    stored_module._code_fingerprint.cache_clear()
+    try:
+        stored_module.by_content("kind", "a = 1", lambda: calls.append(2) or "parsed")
+        code[1] = ("rules/money.toml", 5, 6)  # a rule file is no code: its entries stay
+        stored_module._code_fingerprint.cache_clear()
+        stored_module.by_content("kind", "a = 1", lambda: calls.append(3) or "parsed")
+    finally:
+        stored_module._code_fingerprint.cache_clear()
     assert calls == [1, 2]
 
 
