@@ -618,7 +618,8 @@ def _resolve_families(text: str, drafts: list[Draft], ctx: Context) -> None:
         if "_family" in draft.value:
             open_drafts.setdefault(draft.value["_family"][0], []).append(draft)
     cues = {family: _cues_near(text, group, ctx, family) for family, group in open_drafts.items()}
-    breaks = [m.start() for m in _PARAGRAPH.finditer(text)]
+    # Paragraph breaks bound a cue's reach: read only if there is a cue.
+    breaks = [m.start() for m in _PARAGRAPH.finditer(text)] if any(cues.values()) else []
     for draft in drafts:
         family, sign = draft.value.pop("_family", (None, False))
         if family is None:
@@ -627,7 +628,7 @@ def _resolve_families(text: str, drafts: list[Draft], ctx: Context) -> None:
         # "446 mln Canadian dlrs ... 16.2 mln dlrs": the words carry on; but "S$1.2 million ...
         # $1.4 billion" is how wire copy sets a local dollar apart from the US one.
         earlier = None if sign else next((c for start, c in reversed(explicit) if start < draft.start and c in members), None)
-        code = _cue(draft, members, cues[family], breaks) or earlier
+        code = (cues[family] and _cue(draft, members, cues[family], breaks)) or earlier
         if code is None:
             dateline = _dateline_codes(text, ctx) if dateline is None else dateline
             code = next((c for c in dateline if c in members), None) or ctx.default(family)
