@@ -363,10 +363,11 @@ def factx_extract(document: Document, rules: RuleSet, config: MoneyConfig | None
     for candidate in candidates:  # a currency looked back at from the first digit widens the span
         candidate.start = min([candidate.start, *(d.start for d in candidate.drafts)])
     drafts = sorted((d for c in candidates for d in c.drafts), key=lambda d: d.start)
+    ctx = Context.of(rules)
     if any("_family" in d.value for d in drafts):
-        _resolve_families(text, drafts, Context.of(rules))
+        _resolve_families(text, drafts, ctx)
     for draft in drafts:
-        _finish(text, draft, rules, config)
+        _finish(text, draft, ctx, config)
     return candidates
 
 
@@ -556,7 +557,7 @@ class Context:
         self._cue_patterns: dict[str, tuple[regex.Pattern[str], ...]] = {}
         approx = {**lists["APPROX"], **lists["MONEY_APPROX"]}
         self.approx = approx
-        # Searched backwards from the amount: only a match ending right before it counts.
+        # Matched backwards from the amount: only a match ending right before it counts.
         self.approx_pattern = patterncache.compile(r"(?ri)(?<!\w)(?:" + list_pattern(approx) + r")\s{1,3}$")
         self.month_pattern = patterncache.compile(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_MONTH"]) + r")\.?\s+$")
         self.change_pattern = patterncache.compile(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_CHANGE"]) + r")(?:\s+by)?\s+$")
@@ -674,16 +675,15 @@ def _dateline_codes(text: str, ctx: Context) -> list[str]:
     return []
 
 
-def _finish(text: str, draft: Draft, rules: RuleSet, config: MoneyConfig | None) -> None:
+def _finish(text: str, draft: Draft, ctx: Context, config: MoneyConfig | None) -> None:
     """Turn a draft's working value into the record's: amount, approximation, per, conversion."""
     value = draft.value
     amount: Decimal = value.pop("_amount")
     value.pop("_scaled", None)
     value["amount"] = _number(amount)
     value.setdefault("currency_inferred", False)
-    ctx = Context.of(rules)
     start = value.get("range_id", draft.start)  # a range's approximator stands before its first bound
-    if m := ctx.approx_pattern.search(text, max(0, start - 30), start):
+    if m := ctx.approx_pattern.match(text, max(0, start - 30), start):
         value["approximation"] = ctx.approx[normalize_key(m.group().strip())]
     if config and config.convert_to and value.get("currency") in config.factors:
         value["converted"] = {"amount": float(amount * config.factors[value["currency"]]),
