@@ -17,8 +17,9 @@ from factx.errors import Problem, RuleError
 from factx.lexicon import Lexicon
 from factx.rulefile import Counterexample, Example, ParsedFile, parse_rule_file
 
-# `{NAME}`, but not an escaped brace nor a property such as `\p{L}` or `\N{EURO SIGN}`.
-_REF = patterncache.compile(r"(?<!\\|\\[pPN])\{([A-Z][A-Z0-9_]*)\}")
+# `{NAME}`, or `{LIST|LIST...}` (any entry of several word lists), but not an escaped brace
+# nor a property such as `\p{L}` or `\N{EURO SIGN}`.
+_REF = patterncache.compile(r"(?<!\\|\\[pPN])\{([A-Z][A-Z0-9_]*(?:\|[A-Z][A-Z0-9_]*)*)\}")
 
 Build = Callable[["Rule", "regex.Match[str]"], "dict[str, Any] | Iterable[Draft] | None"]
 
@@ -282,20 +283,33 @@ class _Compiler:
         """Trigger words with each `{LIST}` in them replaced by each of the list's entries in turn."""
         out = []
         for entry in entries:
-            pieces = _REF.split(entry)  # text, list name, text, ...
-            undefined = [name for name in pieces[1::2] if name not in self.list_keys]
+            pieces = _REF.split(entry)  # text, list names, text, ...
+            undefined = [name for names in pieces[1::2] for name in names.split("|") if name not in self.list_keys]
             for name in undefined:
                 self.problems.append(Problem("FX102", f"{{{name}}} in trigger_words is not a defined list", where))
             if not undefined:
-                choices = [[piece] if i % 2 == 0 else self.list_keys[piece] for i, piece in enumerate(pieces)]
+                choices = [[piece] if i % 2 == 0 else self.union_keys(piece) for i, piece in enumerate(pieces)]
                 out += ["".join(words) for words in product(*choices)]
         return out
 
+    def union_keys(self, names: str) -> list[str]:
+        """The entries of the word lists `A|B|...`, each once, in order."""
+        return list(dict.fromkeys(key for name in names.split("|") for key in self.list_keys[name]))
+
     def expand(self, pattern: str, stack: tuple[str, ...] = ()) -> str:
-        """Replace every `{NAME}` by its definition; raise KeyError/RecursionError-like ValueError."""
+        """Replace every `{NAME}` by its definition, and every `{LIST|LIST...}` by one pattern
+        matching any entry of those lists; raise _UndefinedError or _CycleError."""
 
         def substitute(m: regex.Match[str]) -> str:
             name = m.group(1)
+            if "|" in name:
+                undefined = [part for part in name.split("|") if part not in self.list_keys]
+                if undefined:
+                    raise _UndefinedError(undefined[0], "list")
+                if name not in self._expanded:
+                    keys = self.union_keys(name)
+                    self._expanded[name] = "(?:" + stored.by_content("lists", "\0".join(keys), lambda: list_pattern(keys)) + ")"
+                return self._expanded[name]
             if name in stack:
                 raise _CycleError(" -> ".join([*stack, name]))
             if name not in self.definitions:
@@ -311,7 +325,7 @@ class _Compiler:
         try:
             return self.expand(pattern)
         except _UndefinedError as e:
-            self.problems.append(Problem("FX102", f"{{{e.args[0]}}} is not a defined macro or list", where, rule_id))
+            self.problems.append(Problem("FX102", f"{{{e.name}}} is not a defined {e.what}", where, rule_id))
         except _CycleError as e:
             self.problems.append(Problem("FX103", f"macro cycle {e.args[0]}", where, rule_id))
         return None
@@ -328,7 +342,9 @@ class _Compiler:
 
 
 class _UndefinedError(Exception):
-    pass
+    def __init__(self, name: str, what: str = "macro or list"):
+        super().__init__(name)
+        self.name, self.what = name, what
 
 
 class _CycleError(Exception):

@@ -328,10 +328,11 @@ def factx_extract(document: Document, rules: RuleSet, config: MoneyConfig | None
     for candidate in candidates:  # a currency looked back at from the first digit widens the span
         candidate.start = min([candidate.start, *(d.start for d in candidate.drafts)])
     drafts = sorted((d for c in candidates for d in c.drafts), key=lambda d: d.start)
+    ctx = Context.of(rules)
     if any("_family" in d.value for d in drafts):
-        _resolve_families(text, drafts, Context.of(rules))
+        _resolve_families(text, drafts, ctx)
     for draft in drafts:
-        _finish(text, draft, rules, config)
+        _finish(text, draft, ctx, config)
     return candidates
 
 
@@ -521,7 +522,7 @@ class Context:
         self._cue_patterns: dict[str, tuple[regex.Pattern[str], ...]] = {}
         approx = {**lists["APPROX"], **lists["MONEY_APPROX"]}
         self.approx = approx
-        # Searched backwards from the amount: only a match ending right before it counts.
+        # Matched backwards from the amount: only a match ending right before it counts.
         self.approx_pattern = patterncache.compile(r"(?ri)(?<!\w)(?:" + list_pattern(approx) + r")\s{1,3}$")
         self.month_pattern = patterncache.compile(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_MONTH"]) + r")\.?\s+$")
         self.change_pattern = patterncache.compile(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_CHANGE"]) + r")(?:\s+by)?\s+$")
@@ -583,7 +584,8 @@ def _resolve_families(text: str, drafts: list[Draft], ctx: Context) -> None:
         if "_family" in draft.value:
             open_drafts.setdefault(draft.value["_family"][0], []).append(draft)
     cues = {family: _cues_near(text, group, ctx, family) for family, group in open_drafts.items()}
-    breaks = [m.start() for m in _PARAGRAPH.finditer(text)]
+    # Paragraph breaks bound a cue's reach: read only if there is a cue.
+    breaks = [m.start() for m in _PARAGRAPH.finditer(text)] if any(cues.values()) else []
     for draft in drafts:
         family, sign = draft.value.pop("_family", (None, False))
         if family is None:
@@ -592,7 +594,7 @@ def _resolve_families(text: str, drafts: list[Draft], ctx: Context) -> None:
         # "446 mln Canadian dlrs ... 16.2 mln dlrs": the words carry on; but "S$1.2 million ...
         # $1.4 billion" is how wire copy sets a local dollar apart from the US one.
         earlier = None if sign else next((c for start, c in reversed(explicit) if start < draft.start and c in members), None)
-        code = _cue(draft, members, cues[family], breaks) or earlier
+        code = (cues[family] and _cue(draft, members, cues[family], breaks)) or earlier
         if code is None:
             dateline = _dateline_codes(text, ctx) if dateline is None else dateline
             code = next((c for c in dateline if c in members), None) or ctx.default(family)
@@ -638,16 +640,15 @@ def _dateline_codes(text: str, ctx: Context) -> list[str]:
     return []
 
 
-def _finish(text: str, draft: Draft, rules: RuleSet, config: MoneyConfig | None) -> None:
+def _finish(text: str, draft: Draft, ctx: Context, config: MoneyConfig | None) -> None:
     """Turn a draft's working value into the record's: amount, approximation, per, conversion."""
     value = draft.value
     amount: Decimal = value.pop("_amount")
     value.pop("_scaled", None)
     value["amount"] = _number(amount)
     value.setdefault("currency_inferred", False)
-    ctx = Context.of(rules)
     start = value.get("range_id", draft.start)  # a range's approximator stands before its first bound
-    if m := ctx.approx_pattern.search(text, max(0, start - 30), start):
+    if m := ctx.approx_pattern.match(text, max(0, start - 30), start):
         value["approximation"] = ctx.approx[normalize_key(m.group().strip())]
     if config and config.convert_to and value.get("currency") in config.factors:
         value["converted"] = {"amount": float(amount * config.factors[value["currency"]]),

@@ -128,6 +128,29 @@ def test_lists_are_macros_and_lookups(tmp_path):
     assert book.for_type("percent").lookup("UNIT", "Per   Cent") == "percent"
 
 
+def test_a_union_of_lists_is_one_pattern_over_their_entries(tmp_path):
+    base = write(tmp_path, "u.toml", """
+        [lists.UNIT]
+        pct = "percent"
+        [lists.SCALE]
+        bn = 2
+        "basis point" = 3
+        """ + RULE.format(id="percent.u", pattern=r"\d+ {UNIT|SCALE}\b"))
+    [rule] = load(base).rules
+    assert [bool(rule.pattern.fullmatch(t)) for t in ("5 PCT", "5 bn", "5 basis-point", "5 day")] == [True, True, True, False]
+    # An overriding folder's list is the one the union reads.
+    over = write(tmp_path, "over.toml", "[lists.SCALE]\nmln = 1\n")
+    [rule] = load(base, over, overrides=True).rules
+    assert rule.pattern.fullmatch("5 mln") and not rule.pattern.fullmatch("5 bn")
+
+
+def test_a_union_names_only_lists(tmp_path):
+    path = write(tmp_path, "n.toml", "trigger_words = ['{UNIT|M}']\nwindow = 5\n\n[macros]\nM = 'm'\n\n[lists.UNIT]\npct = 1\n"
+                 + RULE.format(id="percent.n", pattern="{UNIT|NONE}"))
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "{UNIT|NONE}" in text)
+    assert problems(path) == [f"{path}:1: [FX102] {{M}} in trigger_words is not a defined list",
+                              f"{path}:{line} percent.n: [FX102] {{NONE}} is not a defined list"]
+
 def test_trigger_skips_a_file_whose_rules_cannot_match(tmp_path):
     path = write(tmp_path, "t.toml", "trigger = '''%'''\n" + RULE.format(id="percent.any", pattern=r"\d+"))
     ruleset = load(path).for_type("percent")
@@ -171,15 +194,17 @@ def test_trigger_words_from_lists_open_windows_and_anchor_rules(tmp_path):
 
 def test_trigger_words_may_hold_lists_within_phrases(tmp_path):
     path = write(tmp_path, "p.toml", """
-        trigger_words = ["a {SCALE}", "{SCALE}-{SCALE}"]
+        trigger_words = ["a {SCALE}", "{SCALE}-{SCALE}", "per {DAY|SCALE}"]
         anchored = true
 
         [lists.SCALE]
         million = 1
         "bn" = 2
+        [lists.DAY]
+        day = 1
         """ + RULE.format(id="percent.scale", pattern=r"\w+\W+\w+"))
-    found = [m.group() for _, m in load(path).for_type("percent").matches("a bn, a  Million, bn-million, a day")]
-    assert found == ["a bn", "a  Million", "bn-million"]
+    found = [m.group() for _, m in load(path).for_type("percent").matches("a bn, a  Million, bn-million, a day, per day")]
+    assert found == ["a bn", "a  Million", "bn-million", "per day"]
 
 
 def test_trigger_words_add_their_hits_to_the_trigger_pattern(tmp_path):

@@ -39,6 +39,14 @@ def test_a_unit_is_converted_to_itself_without_pint():
     assert run["printed"] == ["2.5"] and "pint" not in run["modules"]
 
 
+def test_a_conversion_reads_pints_factors_from_the_cache():
+    code = ("from decimal import Decimal\nfrom factx.units import convert\n"
+            "print(convert(Decimal('25'), 'basis_point', 'percent'), convert(Decimal('2'), 'percent', 'basis_point'))")
+    cold, warm = loaded_after(code), loaded_after(code)
+    assert cold["printed"] == warm["printed"] == ["0.25 2E+2"]
+    assert "pint" not in warm["modules"]
+
+
 def test_entry_point_plugins_are_labelled_without_the_email_parser():
     from importlib.metadata import distribution
 

@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 
 from factx import stored as stored_module
+from factx import units
 from factx.plugins import money, official
 from factx.stored import stored
 
@@ -103,7 +104,8 @@ def test_the_process_keeps_its_own_copy(cache):
     assert derive() == derive() == "once" and len(calls) == 1
 
 
-@pytest.mark.parametrize("function", [money.currencies, official._iso_places], ids=["currencies", "iso_places"])
+@pytest.mark.parametrize("function", [money.currencies, official._iso_places, units.factors],
+                         ids=["currencies", "iso_places", "unit_factors"])
 def test_plugin_data_read_back_equals_derived(cache, function):
     derived = function.__wrapped__.__wrapped__()
     assert function.__wrapped__() == derived and files(cache)
