@@ -37,8 +37,8 @@ from factx.numbers import parse_number
 
 VERSION = "0.1.0"
 _UNMARKED = patterncache.compile(r"['’.]")  # holiday names are looked up without apostrophes and dots
-RULE_FILES = ("date.toml", "date_numeric.toml", "date_year.toml", "date_day.toml", "date_period.toml",
-              "date_quarter.toml", "date_offset.toml")
+RULE_FILES = ("date.toml", "date_joined.toml", "date_numeric.toml", "date_year.toml", "date_day.toml",
+              "date_period.toml", "date_quarter.toml", "date_offset.toml")
 
 Grain = Literal["day", "week", "weekend", "month", "quarter", "half", "season", "year", "decade"]
 Mod = Literal["START", "MID", "END", "APPROX", "BEFORE", "AFTER", "ON_OR_BEFORE", "ON_OR_AFTER"]
@@ -747,20 +747,25 @@ class _TenseReader:
         stop = self._LAST_STOP.search(head)
         before = self._words(head[stop.end():] if stop else head)
         back = None
+        openers, last_words = self._CLAUSE_OPENERS, self.last_words
         for i in range(len(before) - 1, -1, -1):
-            if before[i] in self._CLAUSE_OPENERS:
+            word = before[i]
+            if word in openers:
                 break  # "noted that Easter sales will fall": the date's clause starts at "that"
-            if self._may_mark(before[i]) and (kind := self._marker(before, i)):
+            # Most words end no marker: the cheap test first.
+            if (word in last_words or word.endswith("ed")) and (kind := self._marker(before, i)):
                 back = (kind, len(before) - i)
                 break
         reach = back[1] - 1 if back else _CLAUSE_REACH
-        tail = text[end:end + _CLAUSE_REACH]
-        stop = self._STOP.search(tail)
-        after = self._words(tail[:stop.start()] if stop else tail)[:reach]
-        for i, word in enumerate(after):
-            # A reporting verb after the date ("..., they said") dates the report, not the event.
-            if self._may_mark(word) and (kind := self._marker(after, i)) and word not in self.reporting:
-                return kind, False
+        if reach:  # a marker just before the date leaves no nearer word after it to look for
+            tail = text[end:end + _CLAUSE_REACH]
+            stop = self._STOP.search(tail)
+            after = self._words(tail[:stop.start()] if stop else tail)[:reach]
+            for i, word in enumerate(after):
+                # A reporting verb after the date ("..., they said") dates the report, not the event.
+                if word in last_words or word.endswith("ed"):
+                    if (kind := self._marker(after, i)) and word not in self.reporting:
+                        return kind, False
         return (back[0], back[1] <= self._NEAR_WORDS) if back else (None, False)
 
     def _words(self, stretch: str) -> list[str]:
@@ -769,15 +774,13 @@ class _TenseReader:
             return [word.lower().replace("’", "'") for word in self._WORD.findall(stretch)]
         return stretch.encode("ascii", "replace").translate(self._LETTERS).lower().decode("ascii").split()
 
-    def _may_mark(self, word: str) -> bool:
-        """Whether a word may end a tense marker (cheap: most words do not)."""
-        return word in self.last_words or word.endswith("ed")
-
     def _marker(self, words: list[str], i: int) -> Direction:
         """The tense the phrase ending at words[i] marks, or None."""
         word = words[i]
-        kind = next((found for n in range(min(self.longest, i + 1), 0, -1)
-                     if (found := self.markers.get(tuple(words[i - n + 1:i + 1]))) is not None), None)
+        kind = None
+        for n in range(min(self.longest, i + 1), 0, -1):
+            if (kind := self.markers.get(tuple(words[i - n + 1:i + 1]))) is not None:
+                break
         if kind is None and len(word) > 4 and word.endswith("ed"):
             kind = "past"
         if kind in ("past", "report"):
