@@ -2,8 +2,10 @@
 import json
 import subprocess
 import sys
+import tomllib
 
 import pytest
+import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -42,6 +44,29 @@ def test_ranges_give_two_bounds(engine, low, high, form):
 def test_approximators_are_values_not_spans(engine, text, approximation):
     [fact] = engine.extract(text)
     assert fact.text.startswith("5") and fact.value.approximation == approximation
+
+
+def test_every_unit_of_the_list_is_read(engine):
+    """The rules that read the unit backwards have it written their own way: it must take every unit of the list."""
+    units = engine.rulebook.for_type("percent").lists["PERCENT_UNIT"]
+    for unit, canonical in units.items():
+        for written in (unit, unit.title(), unit.upper()):
+            for text, last in ((f"up 5 {written} today", "5"), (f"from 5 to 7 {written} today", "7"),
+                               (f"between 5 and 7 {written} today", "7")):
+                facts = [f for f in engine.extract(text) if f.type == "percent"]
+                assert facts and facts[-1].text == f"{last} {written}", text
+                assert {f.value.unit for f in facts} == {canonical}, text
+
+
+def test_backwards_unit_takes_what_the_list_holds(engine):
+    """PERCENT_UNIT_BACKWARDS takes a unit made of the list's words exactly where the list holds it."""
+    macro = tomllib.loads((ROOT / "rules" / "percent.toml").read_text())["macros"]["PERCENT_UNIT_BACKWARDS"]
+    units = engine.rulebook.for_type("percent").lists["PERCENT_UNIT"]
+    words = {w for unit in units for w in unit.split()} | {"pts", "pt", "cents", "pcts", "percentages", "points"}
+    for first in sorted(words):
+        for text in (first, *(f"{first} {second}" for second in sorted(words))):
+            assert (regex.fullmatch(macro, text) is not None) == (text in units), text
+            assert (regex.fullmatch(macro, text.upper().replace(" ", "-")) is not None) == (text in units), text
 
 
 @pytest.mark.parametrize("text", ["in the 15th percentile", "open 24/7", "see http://x.org/?a=100%25",
