@@ -208,13 +208,16 @@ class RuleSet:
 def _anchored_matches(text: str, hits: list[tuple[int, int]], rules: tuple[Rule, ...]) -> Iterator[tuple[Rule, regex.Match[str]]]:
     if not hits:
         return
+    # Overlapping hits may share a start ("chief", "chief executive") or an end: a rule is tried once there.
+    starts = sorted({start for start, _ in hits})
+    ends = sorted({end for _, end in hits})
     for rule in rules:
         match = rule.pattern.match
         if rule.backward:
             # A backward match is anchored at `endpos`: text past the hit is out of its sight.
-            found = [match(text, 0, end) for _, end in hits]
+            found = [match(text, 0, end) for end in ends]
         else:
-            found = [match(text, start) for start, _ in hits]
+            found = [match(text, start) for start in starts]
         for m in found:
             if m and m.end() > m.start():
                 yield rule, m

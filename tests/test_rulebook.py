@@ -174,6 +174,14 @@ def test_anchored_backward_rule_ends_where_a_hit_ends(tmp_path):
     assert found == [("percent.backward", "5 %"), ("percent.backward", "7%"), ("percent.forward", "% up")]
 
 
+
+def test_an_anchored_rule_is_tried_once_where_hits_share_a_start_or_an_end(tmp_path):
+    body = "trigger_words = ['chief', 'chief executive', 'executive']\nanchored = true\n"
+    path = write(tmp_path, "o.toml", body + RULE.format(id="percent.forward", pattern=r"chief[\w ]*")
+                 + RULE.format(id="percent.backward", pattern=r"(?r)[\w ]*executive"))
+    found = [(rule.id, m.group()) for rule, m in load(path).for_type("percent").matches("the chief executive")]
+    assert found == [("percent.forward", "chief executive"), ("percent.backward", "the chief executive")]
+
 def test_trigger_words_from_lists_open_windows_and_anchor_rules(tmp_path):
     lists = write(tmp_path, "l.toml", """
         [lists.UNIT]
