@@ -24,6 +24,9 @@ _REF = patterncache.compile(r"(?<!\\|\\[pPN])\{([A-Z][A-Z0-9_]*(?:\|[A-Z][A-Z0-9
 Build = Callable[["Rule", "regex.Match[str]"], "dict[str, Any] | Iterable[Draft] | None"]
 
 
+# A pattern that opens with inline flags including `r`: the regex engine reads it backwards.
+_BACKWARD = patterncache.compile(r"\(\?[a-zA-Z]*r[a-zA-Z]*\)")
+
 _JOINER = patterncache.compile(r"(?<=\w)[\s\-]+(?=\w)")
 
 
@@ -36,7 +39,7 @@ def normalize_key(text: str) -> str:
 _SEPARATOR = r"[\s\-]+"
 
 
-def list_pattern(keys: Iterable[str]) -> str:
+def list_pattern(keys: Iterable[str], from_end: bool = False) -> str:
     """A pattern matching any key case-insensitively, longer keys first; spaces or
     hyphens between words match any run of spaces or hyphens.
 
@@ -44,15 +47,17 @@ def list_pattern(keys: Iterable[str]) -> str:
     engine tries alternatives one at a time, so a flat alternation of N keys costs
     N attempts wherever it is tried, and a trie one per distinct next character.
     A key's continuations are tried before the key itself, as longer keys are
-    before shorter ones in a flat longest-first alternation.
+    before shorter ones in a flat longest-first alternation. `from_end` lays the
+    trie out by shared endings instead, for patterns read backwards (`(?r)`).
     """
     root: dict[str, dict] = {}
     for key in keys:
         node = root
-        for atom in _atoms(key):
+        atoms = list(_atoms(key))
+        for atom in reversed(atoms) if from_end else atoms:
             node = node.setdefault(atom, {})
         node[""] = {}
-    return f"(?i:{_trie_pattern(root)})"
+    return f"(?i:{_trie_pattern(root, from_end)})"
 
 
 def _atoms(key: str) -> Iterator[str]:
@@ -64,8 +69,9 @@ def _atoms(key: str) -> Iterator[str]:
             yield regex.escape(lower if len(lower) == 1 else char)
 
 
-def _trie_pattern(node: dict[str, dict]) -> str:
-    branches = [atom + _trie_pattern(child) for atom, child in node.items() if atom]
+def _trie_pattern(node: dict[str, dict], from_end: bool = False) -> str:
+    branches = [_trie_pattern(child, True) + atom if from_end else atom + _trie_pattern(child)
+                for atom, child in node.items() if atom]
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -266,7 +272,7 @@ class _Compiler:
         self.lists: dict[str, dict[str, Any]] = {}
         self.list_keys: dict[str, list[str]] = {}
         self.problems: list[Problem] = []
-        self._expanded: dict[str, str] = {}
+        self._expanded: dict[tuple[str, bool], str] = {}  # (name, read backwards) -> pattern
 
     def define(self, name: str, pattern: str, where: str, line: int, layer: int) -> None:
         previous = self.definitions.get(name)
@@ -275,6 +281,7 @@ class _Compiler:
                 "FX104", f"{name} is already defined at {previous[1]}:{previous[2]}", f"{where}:{line}"))
             return
         self.definitions[name] = (pattern, where, line, layer)
+        self.list_keys.pop(name, None)  # a macro may override a list: add_list records it again
 
     def add_list(self, name: str, entries: dict[str, Any], where: str, line: int, layer: int) -> None:
         keys = list(entries)
@@ -299,34 +306,37 @@ class _Compiler:
         """The entries of the word lists `A|B|...`, each once, in order."""
         return list(dict.fromkeys(key for name in names.split("|") for key in self.list_keys[name]))
 
-    def expand(self, pattern: str, stack: tuple[str, ...] = ()) -> str:
+    def expand(self, pattern: str, stack: tuple[str, ...] = (), backward: bool = False) -> str:
         """Replace every `{NAME}` by its definition, and every `{LIST|LIST...}` by one pattern
-        matching any entry of those lists; raise _UndefinedError or _CycleError."""
+        matching any entry of those lists; raise _UndefinedError or _CycleError. In a pattern
+        read `backward`, word lists are laid out by their endings."""
 
         def substitute(m: regex.Match[str]) -> str:
             name = m.group(1)
-            if "|" in name:
+            if (name, backward) in self._expanded:
+                return self._expanded[name, backward]
+            if "|" in name or (backward and name in self.list_keys):
                 undefined = [part for part in name.split("|") if part not in self.list_keys]
                 if undefined:
                     raise _UndefinedError(undefined[0], "list")
-                if name not in self._expanded:
-                    keys = self.union_keys(name)
-                    self._expanded[name] = "(?:" + stored.by_content("lists", "\0".join(keys), lambda: list_pattern(keys)) + ")"
-                return self._expanded[name]
-            if name in stack:
+                keys = self.union_keys(name)
+                kind = "lists_from_end" if backward else "lists"
+                found = stored.by_content(kind, "\0".join(keys), lambda: list_pattern(keys, backward))
+            elif name in stack:
                 raise _CycleError(" -> ".join([*stack, name]))
-            if name not in self.definitions:
+            elif name not in self.definitions:
                 raise _UndefinedError(name)
-            if name not in self._expanded:
-                self._expanded[name] = "(?:" + self.expand(self.definitions[name][0], (*stack, name)) + ")"
-            return self._expanded[name]
+            else:
+                found = self.expand(self.definitions[name][0], (*stack, name), backward)
+            self._expanded[name, backward] = f"(?:{found})"
+            return self._expanded[name, backward]
 
         return _REF.sub(substitute, pattern)
 
     def checked_expand(self, pattern: str, where: str, rule_id: str = "") -> str | None:
         """`expand`, recording an undefined name or a cycle as a problem."""
         try:
-            return self.expand(pattern)
+            return self.expand(pattern, backward=bool(_BACKWARD.match(pattern)))
         except _UndefinedError as e:
             self.problems.append(Problem("FX102", f"{{{e.name}}} is not a defined {e.what}", where, rule_id))
         except _CycleError as e:

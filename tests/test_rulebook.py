@@ -282,6 +282,31 @@ def test_word_list_trie_matches_like_a_longest_first_alternation(keys, data, tai
         assert (got and got.span()) == (want and want.span())
 
 
+
+@settings(max_examples=300)
+@given(keys=KEYS, data=st.data(), head=st.sampled_from(["", "c", r"\b", r"\s"]))
+def test_word_list_laid_out_by_endings_reads_backwards_like_a_longest_first_alternation(keys, data, head):
+    """In a pattern read backwards, the trie by endings ends where the flat alternation does and
+    reaches back as far."""
+    pieces = st.sampled_from([*keys, *(k.upper() for k in keys), " ", "-", "  ", "c", "."])
+    text = "".join(data.draw(st.lists(pieces, max_size=6)))
+    flat = "(?i:" + "|".join(r"[\s\-]+".join(regex.escape(w) for w in k.split())
+                             for k in sorted(keys, key=lambda k: (-len(k), k))) + ")"
+    trie = regex.compile(f"(?r){head}(?:{list_pattern(keys, from_end=True)})")
+    reference = regex.compile(f"(?r){head}(?:{flat})")
+    for end in range(len(text) + 1):
+        got, want = trie.match(text, 0, end), reference.match(text, 0, end)
+        assert (got and got.span()) == (want and want.span())
+
+
+def test_a_pattern_read_backwards_gets_its_lists_laid_out_by_endings(tmp_path):
+    path = write(tmp_path, "r.toml", "[lists.UNIT]\n'per cent' = 1\npct = 2\n"
+                 + RULE.format(id="percent.back", pattern=r"(?r)\d+ {UNIT}") + RULE.format(id="percent.fwd", pattern=r"\d+ {UNIT}"))
+    back, forward = load(path).rules
+    assert list_pattern(["per cent", "pct"], from_end=True) in back.pattern.pattern
+    assert list_pattern(["per cent", "pct"]) in forward.pattern.pattern
+    assert back.pattern.fullmatch("5 Per-Cent") and forward.pattern.fullmatch("5 pct")
+
 def test_word_list_hyphen_between_words_is_a_separator():
     """As in lookups, a hyphen between words in a key matches any run of spaces or hyphens."""
     pattern = regex.compile(list_pattern(["co-chair", "vice"]))
