@@ -1,6 +1,7 @@
 """Compile rule files into rules: macros and word lists expanded, patterns compiled once."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -308,11 +309,14 @@ class _Compiler:
 
     def expand(self, pattern: str, stack: tuple[str, ...] = (), backward: bool = False) -> str:
         """Replace every `{NAME}` by its definition, and every `{LIST|LIST...}` by one pattern
-        matching any entry of those lists; raise _UndefinedError or _CycleError. In a pattern
-        read `backward`, word lists are laid out by their endings."""
+        matching any entry of those lists; raise _UndefinedError or _CycleError. Where the
+        regex engine reads backwards (a `backward` pattern, a lookbehind), word lists are laid
+        out by their endings."""
+
+        backwards = _backward_at(pattern, backward)
 
         def substitute(m: regex.Match[str]) -> str:
-            name = m.group(1)
+            name, backward = m.group(1), backwards(m.start())
             if (name, backward) in self._expanded:
                 return self._expanded[name, backward]
             if "|" in name or (backward and name in self.list_keys):
@@ -352,6 +356,35 @@ class _Compiler:
         except regex.error as e:
             self.problems.append(Problem("FX101", f"regex error: {e}", where, rule_id))
             return None
+
+
+def _backward_at(pattern: str, backward: bool) -> Callable[[int], bool]:
+    """Whether the regex engine reads `pattern` backwards at a position: inside a lookbehind,
+    or outside any lookaround in a pattern read `backward`."""
+    changes = [(0, backward)]  # (position, direction from there on), in order
+    stack = [backward]
+    i, n = 0, len(pattern)
+    while i < n:
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":  # a class: its brackets and parentheses are characters
+            i += 2 if pattern.startswith("[^", i) else 1
+            i += 1 if pattern.startswith("]", i) else 0
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif char == "(":
+            look = pattern[i + 1:i + 4]
+            inner = True if look[:3] in ("?<=", "?<!") else False if look[:2] in ("?=", "?!") else stack[-1]
+            stack.append(inner)
+            changes.append((i, inner))
+        elif char == ")" and len(stack) > 1:
+            stack.pop()
+            changes.append((i, stack[-1]))
+        i += 1
+    starts = [at for at, _ in changes]
+    return lambda at: changes[bisect_right(starts, at) - 1][1]
 
 
 class _UndefinedError(Exception):
