@@ -375,8 +375,12 @@ def _backward_at(pattern: str, backward: bool) -> Callable[[int], bool]:
             while i < n and pattern[i] != "]":
                 i += 2 if pattern[i] == "\\" else 1
         elif char == "(":
-            look = pattern[i + 1:i + 4]
-            inner = True if look[:3] in ("?<=", "?<!") else False if look[:2] in ("?=", "?!") else stack[-1]
+            if pattern.startswith(("(?<=", "(?<!"), i):
+                inner = True
+            elif pattern.startswith(("(?=", "(?!"), i):
+                inner = False
+            else:
+                inner = stack[-1]
             stack.append(inner)
             changes.append((i, inner))
         elif char == ")" and len(stack) > 1:
