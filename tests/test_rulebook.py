@@ -313,6 +313,29 @@ def test_where_a_pattern_is_read_backwards_its_lists_are_laid_out_by_endings(tmp
     assert forward.pattern.search("(pct 5 per cent").group() == "5 per cent"
 
 
+def test_word_list_hyphen_between_words_is_a_separator():
+    """As in lookups, a hyphen between words in a key matches any run of spaces or hyphens."""
+    pattern = regex.compile(list_pattern(["co-chair", "vice"]))
+    assert [pattern.fullmatch(t) is not None for t in ["co-chair", "Co Chair", "co - chair", "cochair"]] == [
+        True, True, True, False]
+
+
+ENTRY_WORDS = st.text(alphabet="abcAB", min_size=1, max_size=4)
+ENTRIES = st.lists(st.lists(ENTRY_WORDS, min_size=1, max_size=2).map(" ".join), min_size=1, max_size=12)
+
+
+@given(entries=ENTRIES, probe=st.lists(ENTRY_WORDS, min_size=1, max_size=3).map(" ".join))
+def test_list_pattern_matches_its_entries_and_prefers_the_longest(entries, probe):
+    pattern = regex.compile(f"(?i:{list_pattern(entries)})")
+    keys = {normalize_key(e) for e in entries}
+    for entry in entries:
+        assert pattern.fullmatch(entry.upper().replace(" ", " - "))
+    assert bool(pattern.fullmatch(probe)) == (normalize_key(probe) in keys)
+    prefixes = [k for k in keys if normalize_key(probe).startswith(k)]
+    found = pattern.match(probe)
+    assert (normalize_key(found.group()) if found else None) == (max(prefixes, key=len) if prefixes else None)
+
+
 def test_a_broken_macro_is_located_at_its_own_line(tmp_path):
     path = write(tmp_path, "b.toml", "[macros]\nBROKEN = '''(x'''\n" + RULE.format(id="percent.uses", pattern="{BROKEN}y"))
     found = problems(path)
