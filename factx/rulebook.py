@@ -136,7 +136,7 @@ class RuleSet:
         return self.lists[list_name][normalize_key(surface)]
 
     def matches(self, text: str) -> Iterator[tuple[Rule, regex.Match[str]]]:
-        """Every non-empty match of every rule: at each position where its pattern matches, rule by rule."""
+        """Every rule's non-empty matches, as `finditer` finds them (see `factx.matching`), rule by rule."""
         return self.matcher.matches(text, self.rules)
 
     def candidates(self, text: str, build: Build) -> Iterator[Candidate]:

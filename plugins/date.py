@@ -37,7 +37,7 @@ from factx.numbers import parse_number
 
 VERSION = "0.1.0"
 _UNMARKED = patterncache.compile(r"['’.]")  # holiday names are looked up without apostrophes and dots
-RULE_FILES = ("date.toml", "date_joined.toml", "date_numeric.toml", "date_year.toml", "date_day.toml",
+RULE_FILES = ("date.toml", "date_numeric.toml", "date_year.toml", "date_day.toml",
               "date_period.toml", "date_quarter.toml", "date_offset.toml")
 
 Grain = Literal["day", "week", "weekend", "month", "quarter", "half", "season", "year", "decade"]

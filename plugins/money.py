@@ -235,9 +235,7 @@ def factx_register_rule_paths(register) -> None:
     register(files("factx") / "rules" / "money.toml")
     register(files("factx") / "rules" / "money_ranges.toml")
     register(files("factx") / "rules" / "money_words.toml")
-    register(files("factx") / "rules" / "money_between.toml")
     register(files("factx") / "rules" / "money_blockers.toml")
-    register(files("factx") / "rules" / "money_phone.toml")
 
 
 @dataclass(frozen=True)

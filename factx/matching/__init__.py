@@ -1,15 +1,15 @@
 """Matchers: where in a text every rule matches.
 
-A rule matches at every position where its pattern matches, as
-`rule.pattern.match(text, position)` gives it; an empty match is none. A
-pattern read backwards (`(?r)`) matches wherever a match of it ends. Matches
-come rule by rule, in the order of the rules, each rule's in order of position.
+A rule's matches in a text are those `rule.pattern.finditer(text)` gives:
+from the start of the text, the leftmost match, then the leftmost from where
+it ends, and so on (a pattern read backwards, `(?r)`, from the end); an empty
+match is none. Matches come rule by rule, in the order of the rules, each
+rule's in order of position.
 
 Two matchers give exactly those matches:
 
-- `regex` tries each rule over the whole text with the `regex` package
-  (`finditer` with `overlapped=True`): the reference, and what runs where
-  Hyperscan is missing;
+- `regex` searches for each rule through the whole text with the `regex`
+  package: the reference, and what runs where Hyperscan is missing;
 - `hyperscan` scans the text once for every rule with a Hyperscan database
   of each rule's pattern widened to match at least where the rule can
   start (`factx.matching.prefilter`), and tries each rule with `regex` only

@@ -4,9 +4,11 @@ Each rule's pattern is widened into an expression that, in the reversed
 text, ends wherever a match of the rule can start (`prefilter.start_witnesses`);
 they are compiled into a database (one for factx's own rules, one per other
 rule file), kept on disk like compiled patterns. A text is scanned once,
-reversed, for every rule; each rule is then
-tried with its own `regex` pattern at exactly the places reported for it, in
-order, which gives the matches the `regex` matcher finds by trying everywhere.
+reversed, for every rule; each rule is then tried with its own `regex`
+pattern at the places reported for it, in order, skipping those inside its
+last match, as `finditer` goes on: the matches the `regex` matcher finds by
+searching the whole text. A rule whose widened pattern could match the empty
+string is never scanned, so no match tried here is empty.
 """
 from __future__ import annotations
 
@@ -115,11 +117,14 @@ class HyperscanMatcher:
                 for m in rule_matches(rule, text):
                     yield rule, m
                 continue
-            match = rule.pattern.match
+            match, end = rule.pattern.match, 0
             for start in starts[slot]:
+                if start < end:
+                    continue  # inside the rule's last match: `finditer` goes on from its end
                 m = match(text, start)
                 if m is not None and m.end() > start:
                     yield rule, m
+                    end = m.end()
 
     def _starts(self, text: str) -> list[list[int]]:
         """Per expression, where its rule may start in `text`, in order.

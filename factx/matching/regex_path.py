@@ -1,4 +1,4 @@
-"""The `regex` matcher: each rule tried at every position of the text by the `regex` package."""
+"""The `regex` matcher: each rule searched for through the whole text by the `regex` package."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 def rule_matches(rule: Rule, text: str) -> Iterator[regex.Match[str]]:
     """Every non-empty match of `rule` in `text`, in order of position."""
-    found = rule.pattern.finditer(text, overlapped=True)
+    found = rule.pattern.finditer(text)
     if rule.backward:  # found from the end
         found = reversed(list(found))
     for m in found:
@@ -21,7 +21,7 @@ def rule_matches(rule: Rule, text: str) -> Iterator[regex.Match[str]]:
 
 
 class RegexMatcher:
-    """The reference matcher: no scan, every rule tried everywhere."""
+    """The reference matcher: no scan, every rule searched for through the whole text."""
 
     name = "regex"
 

@@ -134,15 +134,6 @@ def test_cldr_word_alone_in_its_document(engine, text, found):
     assert (fact.text, fact.value.currency) == found
 
 
-@pytest.mark.parametrize("name", ["MONEY_SIGN_GENERIC", "MONEY_SYMBOL", "MONEY_CLDR_SYMBOL", "MONEY_CODE_ANYCASE",
-                                  "MONEY_UNIT", "MONEY_MINOR", "MONEY_RESTRICTED_UNIT", "MONEY_CLDR_WORD",
-                                  "MONEY_CLDR_QUALIFIER", "MONEY_QUALIFIER"])
-def test_currency_words_open_with_a_letter_or_sign(engine, name):
-    """MONEY_TRIGGER looks for a letter or currency sign after a number before trying these lists."""
-    lists = engine.rulebook.lists
-    assert lists[name] and all(regex.match(r"[\p{Letter}\p{Sc}]", key) for key in lists[name])
-
-
 def test_two_facts_in_a_conversion(engine):
     won, dollars = engine.extract("It pledged 1.2 trillion won ($850 million).", types=["money"])
     assert (won.text, won.value.currency, won.value.amount) == ("1.2 trillion won", "KRW", 1.2e12)
