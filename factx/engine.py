@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,6 +15,7 @@ import pluggy
 from pydantic import ValidationError
 
 from factx import datelines, hookspecs, matching
+from factx.matching import budget
 from factx.candidates import Candidate
 from factx.documents import Document
 from factx.errors import PluginError, Problem, RuleError, SettingsError
@@ -31,6 +33,10 @@ from factx.records import Fact, FactType
 from factx.rulebook import RuleBook, RuleSet, RuleSource, load_rulebook
 
 log = logging.getLogger("factx")
+
+DEFAULT_DOC_TIMEOUT = 60.0
+# A rule cut off on this many documents is cut off on every later one.
+SWITCH_OFF_AFTER = 3
 
 Reference = date | Literal["auto", "none"]
 DocumentLike = Document | str | Mapping[str, Any]
@@ -57,6 +63,9 @@ class Engine:
     :param strict: raise on a plugin error or an invalid fact instead of reporting and dropping it.
     :param settings: options for plugins, e.g. ``date_order``, ``prefer``, ``convert_to``, ``rates``
         (see each plugin); each plugin reads them once in ``factx_configure``.
+    :param doc_timeout: seconds the rules may take on one document (None: no limit); a rule still
+        running then, or whose one try takes over ``factx.matching.budget.MAX_CALL`` seconds, is cut off
+        on that document and reported (FX303).
     :param matcher: how rules are matched, ``"hyperscan"`` or ``"regex"`` (see ``factx.matching``);
         by default ``FACTX_MATCHER``, else ``hyperscan`` where it is installed. Both give the same facts.
 
@@ -74,8 +83,13 @@ class Engine:
         strict: bool = False,
         settings: Mapping[str, Any] | None = None,
         matcher: str | None = None,
+        doc_timeout: float | None = DEFAULT_DOC_TIMEOUT,
     ):
         self.strict = strict
+        self.doc_timeout = doc_timeout
+        self._strikes: dict[str, int] = {}  # rule id -> documents it was cut off on
+        self._switched_off: dict[str, str] = {}
+        self._lock = threading.Lock()
         self.settings = MappingProxyType(dict(settings or {}))
         self.pm = pluggy.PluginManager("factx")
         self.pm.add_hookspecs(hookspecs)
@@ -241,15 +255,17 @@ class Engine:
         wanted = set(types) if types is not None else None
         result = Result(doc.id)
         pool: list[tuple[str, Candidate]] = []
-        for info, impl, args in self._extractors:
-            if wanted is not None and info.fact_type.name not in wanted:
-                continue
-            try:
-                found = impl.function(*[doc if a == "document" else args[a] for a in impl.argnames])
-                pool.extend((info.name, c) for c in (found or ()))
-            except Exception as e:
-                result.problems.append(Problem(
-                    "FX301", f'plugin "{info.name}" raised {type(e).__name__}: {e}', doc.id))
+        with budget.limited_time(self.doc_timeout, self._switched_off) as spent:
+            for info, impl, args in self._extractors:
+                if wanted is not None and info.fact_type.name not in wanted:
+                    continue
+                try:
+                    found = impl.function(*[doc if a == "document" else args[a] for a in impl.argnames])
+                    pool.extend((info.name, c) for c in (found or ()))
+                except Exception as e:
+                    result.problems.append(Problem(
+                        "FX301", f'plugin "{info.name}" raised {type(e).__name__}: {e}', doc.id))
+        self._report_cut_off(doc, spent, result)
         result.decisions = resolve(pool)
         for decision in result.decisions:
             if decision.won:
@@ -258,6 +274,18 @@ class Engine:
         if self.strict and result.problems:
             raise PluginError(result.problems)
         return result
+
+    def _report_cut_off(self, doc: Document, spent: budget.Budget, result: Result) -> None:
+        """A problem for each rule cut off on `doc`; a rule cut off on SWITCH_OFF_AFTER documents
+        is cut off from the start on every later one, so that one bad rule cannot stall a run."""
+        for rule_id, why in spent.cut.items():
+            result.problems.append(Problem("FX303", f"rule cut off, its matches on this document lost: {why}",
+                                           doc.id, rule_id))
+            if rule_id not in self._switched_off:
+                with self._lock:
+                    self._strikes[rule_id] = strikes = self._strikes.get(rule_id, 0) + 1
+                    if strikes >= SWITCH_OFF_AFTER:
+                        self._switched_off[rule_id] = f"it was cut off on {strikes} documents before this one"
 
     def _emit(self, doc: Document, decision: Decision, result: Result) -> None:
         info = self.plugins[decision.plugin]

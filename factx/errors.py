@@ -34,6 +34,7 @@ CODES = {
     "FX206": "a setting is invalid",
     "FX301": "plugin raised while extracting",
     "FX302": "fact failed validation",
+    "FX303": "rule cut off on a document: out of time",
     "FX401": "no such file or folder",
     "FX402": "empty document",
     "FX403": "binary file",

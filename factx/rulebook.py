@@ -14,6 +14,8 @@ import regex
 from factx import patterncache, stored
 from factx.candidates import Candidate, Draft
 from factx.errors import Problem, RuleError
+from factx.matching.charsets import first_chars
+from factx.matching.syntax import guarded
 from factx.rulefile import Counterexample, Example, ParsedFile, parse_rule_file
 
 if TYPE_CHECKING:
@@ -94,6 +96,7 @@ class Rule:
     line: int
     examples: tuple[Example, ...]
     counterexamples: tuple[Counterexample, ...]
+    guarded: str = ""  # why it is matched with a time limit (its pattern may backtrack without end), or ""
     backward: bool = field(init=False)  # `(?r)`: scans from the end
 
     def __post_init__(self) -> None:
@@ -136,26 +139,47 @@ class RuleSet:
         return self.lists[list_name][normalize_key(surface)]
 
     def matches(self, text: str) -> Iterator[tuple[Rule, regex.Match[str]]]:
-        """Every rule's non-empty matches, as `finditer` finds them (see `factx.matching`), rule by rule."""
-        return self.matcher.matches(text, self.rules)
+        """Every rule's matches, rule by rule, each rule's as `finditer` finds them (`factx.matching`)."""
+        search = self.matcher.search
+        for rule in self.rules:
+            pos = _first_position(rule, text)
+            while (m := search(text, rule, pos)) is not None:
+                yield rule, m
+                pos = _next_position(rule, m, rejected=False)
 
     def candidates(self, text: str, build: Build) -> Iterator[Candidate]:
         """Turn matches into candidates with `build(rule, match)`.
 
         `build` returns a value (one fact spanning the match), drafts (e.g. the
-        two bounds of a range), or None to reject the match. Blocker rules
-        (`emit = false`) never reach `build`.
+        two bounds of a range, or a fact spanning less than the match), or None
+        to reject the match: the rule's next match is then looked for from just
+        after its start, so that a rejected match hides no other. A candidate
+        spans its drafts. Blocker rules (`emit = false`) never reach `build`.
         """
-        for rule, m in self.matches(text):
-            if not rule.emit:
-                yield Candidate(m.start(), m.end(), rule)
-                continue
-            built = build(rule, m)
-            if built is None:
-                continue
-            drafts = (Draft(m.start(), m.end(), built),) if isinstance(built, dict) else tuple(built)
-            if drafts:
-                yield Candidate(m.start(), m.end(), rule, drafts)
+        search = self.matcher.search
+        for rule in self.rules:
+            pos = _first_position(rule, text)
+            while (m := search(text, rule, pos)) is not None:
+                if not rule.emit:
+                    candidate = Candidate(m.start(), m.end(), rule)
+                else:
+                    built = build(rule, m)
+                    drafts = (Draft(m.start(), m.end(), built),) if isinstance(built, dict) else tuple(built or ())
+                    candidate = drafts and Candidate(min(d.start for d in drafts), max(d.end for d in drafts), rule, drafts)
+                if candidate:
+                    yield candidate
+                pos = _next_position(rule, m, rejected=not candidate)
+
+
+def _first_position(rule: Rule, text: str) -> int:
+    return len(text) if rule.backward else 0
+
+
+def _next_position(rule: Rule, m: regex.Match[str], rejected: bool) -> int:
+    """Where to look for a rule's next match: past this one, or, if it was rejected, just past its start."""
+    if rule.backward:
+        return m.end() - 1 if rejected else m.start()
+    return m.start() + 1 if rejected else m.end()
 
 
 class RuleBook:
@@ -345,8 +369,9 @@ def load_rulebook(sources: Iterable[RuleSource]) -> RuleBook:
             pattern = compiler.compile(spec.pattern, f"{pf.path}:{pf.pattern_line(index)}", spec.id)
             rule = None
             if pattern is not None and spec.enabled:
+                risk = stored.by_content("guarded", pattern.pattern, lambda: guarded(pattern.pattern, first_chars))
                 rule = Rule(spec.id, spec.doc, spec.priority, spec.confidence, spec.emit, pattern,
-                            pf.path, line, tuple(spec.example), tuple(spec.counterexample))
+                            pf.path, line, tuple(spec.example), tuple(spec.counterexample), risk)
             # Popping first keeps an override at the position of the file that defines it.
             by_id.pop(spec.id, None)
             by_id[spec.id] = (rule, layer)

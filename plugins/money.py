@@ -323,8 +323,6 @@ def conversion_factors(base: str, rates: Mapping[str, Decimal], target: str, sou
 def factx_extract(document: Document, rules: RuleSet, config: MoneyConfig | None) -> list[Candidate]:
     text = document.text
     candidates = list(rules.candidates(text, lambda rule, m: _build(rules, rule, m)))
-    for candidate in candidates:  # a currency looked back at from the first digit widens the span
-        candidate.start = min([candidate.start, *(d.start for d in candidate.drafts)])
     drafts = sorted((d for c in candidates for d in c.drafts), key=lambda d: d.start)
     ctx = Context.of(rules)
     if any("_family" in d.value for d in drafts):

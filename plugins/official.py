@@ -8,7 +8,7 @@ from typing import Any, Literal
 import regex
 from pydantic import Field
 
-from factx import Candidate, Document, Draft, FactType, RuleSet, Value, hookimpl, patterncache
+from factx import Candidate, Document, Draft, FactType, Rule, RuleSet, Value, hookimpl, patterncache
 from factx.rulebook import normalize_key
 from factx.stored import stored
 
@@ -40,13 +40,12 @@ def factx_register_rule_paths(register) -> None:
 
 @hookimpl
 def factx_extract(document: Document, rules: RuleSet) -> Iterator[Candidate]:
-    # The span of a fact leaves out the owner before its title ("U.S."), so candidates
-    # are built here rather than spanning the whole match.
-    for rule, m in rules.matches(document.text):
-        if not rule.emit:
-            yield Candidate(m.start(), m.end(), rule)
-        elif draft := _draft(rules, m):
-            yield Candidate(draft.start, draft.end, rule, (draft,))
+    def build(rule: Rule, m: regex.Match[str]) -> list[Draft] | None:
+        # The span of a fact leaves out the owner before its title ("U.S."): a draft, not the match, spans it.
+        draft = _draft(rules, m)
+        return [draft] if draft else None
+
+    return rules.candidates(document.text, build)
 
 
 def _draft(rules: RuleSet, m: regex.Match[str]) -> Draft | None:

@@ -1,20 +1,22 @@
 """Matchers: where in a text every rule matches.
 
-A rule's matches in a text are those `rule.pattern.finditer(text)` gives:
-from the start of the text, the leftmost match, then the leftmost from where
-it ends, and so on (a pattern read backwards, `(?r)`, from the end); an empty
-match is none. Matches come rule by rule, in the order of the rules, each
-rule's in order of position.
+A rule's matches in a text are found from its start: the leftmost match,
+then the leftmost one from where it ends, and so on, as `finditer` finds
+them (a pattern read backwards, `(?r)`, from the end). A matcher answers one
+question, `search`: the first match of a rule from a position on, which is
+what `pattern.search(text, pos)` gives, an empty match being none. The rule
+set (`factx.rulebook.RuleSet`) goes through a text with it, and where its
+plugin rejects a match, goes on from just after that match's start.
 
-Two matchers give exactly those matches:
+Two matchers give exactly the same answers:
 
-- `regex` searches for each rule through the whole text with the `regex`
-  package: the reference, and what runs where Hyperscan is missing;
+- `regex` asks the `regex` package, which tries every position: the
+  reference, and what runs where Hyperscan is missing;
 - `hyperscan` scans the text once for every rule with a Hyperscan database
   of each rule's pattern widened to match at least where the rule can
-  start (`factx.matching.prefilter`), and tries each rule with `regex` only
+  start (`factx.matching.prefilter`), and tries a rule with `regex` only
   where the database reports it. A rule whose pattern cannot be widened is
-  tried the `regex` way; `unscanned` says which and why.
+  searched the `regex` way; `unscanned` says which and why.
 
 `FACTX_MATCHER=regex|hyperscan`, or `Engine(matcher=...)`, chooses; by default
 `hyperscan` where the package imports, else `regex` with one notice on stderr.
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -36,13 +38,14 @@ _noticed = False
 
 
 class Matcher(Protocol):
-    """Finds the matches of rules in texts; built once for a set of rules, shared between threads."""
+    """Finds matches of rules in texts; built once for a set of rules, shared between threads."""
 
     name: str
-    unscanned: dict[str, str]  # rule id -> why it is tried the `regex` way
+    unscanned: dict[str, str]  # rule id -> why it is searched the `regex` way
 
-    def matches(self, text: str, rules: Sequence[Rule]) -> Iterator[tuple[Rule, regex.Match[str]]]:
-        """Every match of each of `rules` (a subset of those the matcher was built for) in `text`."""
+    def search(self, text: str, rule: Rule, pos: int) -> regex.Match[str] | None:
+        """The first non-empty match of `rule` (one the matcher was built for) in `text` from `pos` on:
+        starting at or after `pos`, or, for a rule read backwards, ending at or before it."""
         ...
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import functools
 import sys
+from dataclasses import dataclass
 
 import regex
 
-from factx.matching.syntax import A, I, S, V1, Chars
+from factx.matching.syntax import A, I, S, V1, Alt, Assert, Atomic, Chars, Cond, Group, Look, Repeat, Seq, width
 
 Ranges = tuple[tuple[int, int], ...]
 _SURROGATES = (0xD800, 0xDFFF)
@@ -76,3 +77,59 @@ def merge(pairs) -> Ranges:
         else:
             out.append((first, last))
     return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class CharSet:
+    """A set of characters as merged ranges, with `&` and `|`; true if not empty."""
+
+    ranges: Ranges = ()
+
+    def __and__(self, other: CharSet) -> CharSet:
+        out, i, j = [], 0, 0
+        a, b = self.ranges, other.ranges
+        while i < len(a) and j < len(b):
+            low, high = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+            if low <= high:
+                out.append((low, high))
+            if a[i][1] < b[j][1]:
+                i += 1
+            else:
+                j += 1
+        return CharSet(tuple(out))
+
+    def __or__(self, other: CharSet) -> CharSet:
+        return CharSet(merge(sorted({*self.ranges, *other.ranges})))
+
+    def __bool__(self) -> bool:
+        return bool(self.ranges)
+
+
+def first_chars(node) -> CharSet | None:
+    """The characters `node` may begin with; None if unknown (a call or backreference).
+    What consumes nothing begins with nothing."""
+    if isinstance(node, Chars):
+        return CharSet(ranges(node))
+    if isinstance(node, Seq):
+        found = CharSet()
+        for item in node.items:
+            mine = first_chars(item)
+            if mine is None:
+                return None
+            found |= mine
+            if width(item, {})[0] > 0:
+                break
+        return found
+    if isinstance(node, (Alt, Cond)):
+        found = CharSet()
+        for option in (node.options if isinstance(node, Alt) else (node.yes, node.no)):
+            mine = first_chars(option)
+            if mine is None:
+                return None
+            found |= mine
+        return found
+    if isinstance(node, (Repeat, Group, Atomic)):
+        return first_chars(node.item)
+    if isinstance(node, (Look, Assert)):
+        return CharSet()
+    return None

@@ -4,25 +4,26 @@ Each rule's pattern is widened into an expression that, in the reversed
 text, ends wherever a match of the rule can start (`prefilter.start_witnesses`);
 they are compiled into a database (one for factx's own rules, one per other
 rule file), kept on disk like compiled patterns. A text is scanned once,
-reversed, for every rule; each rule is then tried with its own `regex`
-pattern at the places reported for it, in order, skipping those inside its
-last match, as `finditer` goes on: the matches the `regex` matcher finds by
-searching the whole text. A rule whose widened pattern could match the empty
-string is never scanned, so no match tried here is empty.
+reversed, for every rule; a rule is then tried with its own `regex` pattern
+only at the places reported for it, which are all the places where it can
+match. A rule whose widened pattern could match the empty string is never
+scanned, so no match tried here is empty.
 """
 from __future__ import annotations
 
 import codecs
 import threading
-from collections.abc import Iterator, Sequence
+from bisect import bisect_left
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import hyperscan
 import regex
 
 from factx import stored
+from factx.matching import budget
 from factx.matching.prefilter import start_witnesses
-from factx.matching.regex_path import rule_matches
+from factx.matching.regex_path import search
 from factx.matching.syntax import Unsupported, parse
 
 if TYPE_CHECKING:
@@ -109,22 +110,24 @@ class HyperscanMatcher:
                                  lambda: hyperscan.dumpb(_compile(members)))
         return hyperscan.loadb(blob, hyperscan.HS_MODE_BLOCK)
 
-    def matches(self, text: str, rules: Sequence[Rule]) -> Iterator[tuple[Rule, regex.Match[str]]]:
-        starts = self._starts(text)
-        for rule in rules:
-            slot = self._slot.get(id(rule))
-            if slot is None:
-                for m in rule_matches(rule, text):
-                    yield rule, m
-                continue
-            match, end = rule.pattern.match, 0
-            for start in starts[slot]:
-                if start < end:
-                    continue  # inside the rule's last match: `finditer` goes on from its end
-                m = match(text, start)
-                if m is not None and m.end() > start:
-                    yield rule, m
-                    end = m.end()
+    def search(self, text: str, rule: Rule, pos: int) -> regex.Match[str] | None:
+        slot = self._slot.get(id(rule))
+        if slot is None:
+            return search(rule, text, pos)
+        starts = self._starts(text)[slot]
+        found = budget.current()
+        timeout = None if found is None else found.timeout(rule.id, rule.guarded)
+        if timeout == 0:
+            return None
+        match = rule.pattern.match
+        try:
+            for i in range(bisect_left(starts, pos), len(starts)):
+                m = match(text, starts[i]) if timeout is None else match(text, starts[i], timeout=timeout)
+                if m is not None:
+                    return m  # never empty: a rule that can match empty is not scanned
+        except TimeoutError:
+            found.ran_out(rule.id, timeout)
+        return None
 
     def _starts(self, text: str) -> list[list[int]]:
         """Per expression, where its rule may start in `text`, in order.

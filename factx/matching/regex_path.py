@@ -1,8 +1,10 @@
-"""The `regex` matcher: each rule searched for through the whole text by the `regex` package."""
+"""The `regex` matcher: each rule searched for through the text by the `regex` package."""
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+from factx.matching import budget
 
 if TYPE_CHECKING:
     import regex
@@ -10,25 +12,40 @@ if TYPE_CHECKING:
     from factx.rulebook import Rule
 
 
-def rule_matches(rule: Rule, text: str) -> Iterator[regex.Match[str]]:
-    """Every non-empty match of `rule` in `text`, in order of position."""
-    found = rule.pattern.finditer(text)
-    if rule.backward:  # found from the end
-        found = reversed(list(found))
-    for m in found:
-        if m.end() > m.start():
-            yield m
+def search(rule: Rule, text: str, pos: int) -> regex.Match[str] | None:
+    """The first non-empty match of `rule` from `pos` on: starting at or after it, or for a rule
+    read backwards (`(?r)`), ending at or before it. Within the document's budget, if any."""
+    timeout = _timeout(rule)
+    if timeout == 0:
+        return None
+    find = rule.pattern.search
+    try:
+        if rule.backward:
+            m = find(text, 0, pos, timeout=timeout)
+            while m is not None and m.end() == m.start() and m.end() > 0:
+                m = find(text, 0, m.end() - 1, timeout=timeout)
+        else:
+            m = find(text, pos, timeout=timeout)
+            while m is not None and m.end() == m.start() and m.start() < len(text):
+                m = find(text, m.start() + 1, timeout=timeout)
+    except TimeoutError:
+        budget.current().ran_out(rule.id, timeout)
+        return None
+    return m if m is not None and m.end() > m.start() else None
+
+
+def _timeout(rule: Rule) -> float | None:
+    found = budget.current()
+    return None if found is None else found.timeout(rule.id, rule.guarded)
 
 
 class RegexMatcher:
-    """The reference matcher: no scan, every rule searched for through the whole text."""
+    """The reference matcher: no scan, each rule searched for through the text."""
 
     name = "regex"
 
     def __init__(self, rules: Sequence[Rule]):
         self.unscanned = {rule.id: "the regex matcher scans no rule" for rule in rules}
 
-    def matches(self, text: str, rules: Sequence[Rule]) -> Iterator[tuple[Rule, regex.Match[str]]]:
-        for rule in rules:
-            for m in rule_matches(rule, text):
-                yield rule, m
+    def search(self, text: str, rule: Rule, pos: int) -> regex.Match[str] | None:
+        return search(rule, text, pos)

@@ -445,3 +445,90 @@ def width(node, groups: dict, calling: tuple = ()) -> tuple[int, int | None]:
             return 0, None
         return width(groups[node.ref], groups, (*calling, node.ref))
     return 0, 0  # lookarounds and assertions
+
+
+def guarded(pattern: str, first_chars=None) -> str:
+    """Why matching `pattern` may need a time limit, or "" if it need not.
+
+    Within a repeat, a part that can match the same text in more than one way
+    is what makes a backtracking engine take time exponential in the text it
+    reads (`regex` guards some of those forms itself, not all:
+    `(?:a{1,30}){1,30}b` and `(?:a|a)+b` on a run of a's run for minutes). So
+    a pattern is guarded where, inside a repeat, a repeat of a variable count
+    may also take what follows it, or alternatives may begin alike; also where
+    it could not be read. `first_chars(node)` gives the characters a part may
+    begin with (`charsets`), comparable with `&`; without it, any such repeat
+    or alternatives count.
+    """
+    try:
+        parsed = parse(pattern)
+    except Unsupported as e:
+        return f"its pattern could not be read ({e})"
+    found: list[str] = []
+    _risks(parsed.tree, (), found, first_chars)
+    return found[0] if found else ""
+
+
+def _variable(node: Repeat) -> bool:
+    return node.high is None or node.high > node.low
+
+
+def _risks(node, follow: tuple, found: list, first_chars, inside: bool = False) -> None:
+    """Look for risky parts; `follow` holds what may come right after `node` inside the repeat."""
+    if found:
+        return
+    if isinstance(node, Repeat):
+        if inside and _variable(node) and _overlaps(node.item, follow or (node,), first_chars):
+            found.append(f"a repeat inside a repeat at position {node.at[0]} may take what follows it")
+            return
+        repeated = inside or (_variable(node) and (node.high is None or node.high > 1))
+        # In the repeat's own body, the end is followed by the body again, then by what follows the repeat.
+        _risks(node.item, (node, *follow) if repeated and not inside else follow, found, first_chars, repeated)
+    elif isinstance(node, Seq):
+        for i, item in enumerate(node.items):
+            _risks(item, (*node.items[i + 1:], *follow), found, first_chars, inside)
+    elif isinstance(node, Alt):
+        if inside and _alike(node.options, first_chars):
+            found.append("alternatives inside a repeat may begin alike")
+            return
+        for option in node.options:
+            _risks(option, follow, found, first_chars, inside)
+    elif isinstance(node, (Group, Atomic, Look)):
+        _risks(node.item, follow, found, first_chars, inside)
+    elif isinstance(node, Cond):
+        for part in (node.test, node.yes, node.no):
+            if not isinstance(part, str):
+                _risks(part, follow, found, first_chars, inside)
+    elif isinstance(node, (Call, Backref)) and inside:
+        found.append("a call or backreference inside a repeat")
+
+
+def _overlaps(item, follow: tuple, first_chars) -> bool:
+    """Whether what `item` begins with may also begin what follows it (then a repeat of it
+    can stop at more than one place)."""
+    if first_chars is None:
+        return True
+    mine = first_chars(item)
+    for part in follow:
+        theirs = first_chars(part)
+        if mine is None or theirs is None or mine & theirs:
+            return True
+        if not _may_be_empty(part):
+            return False
+    return False
+
+
+def _alike(options: tuple, first_chars) -> bool:
+    if first_chars is None:
+        return True
+    seen = None
+    for option in options:
+        chars = first_chars(option)
+        if chars is None or (seen is not None and seen & chars):
+            return True
+        seen = chars if seen is None else seen | chars
+    return False
+
+
+def _may_be_empty(node) -> bool:
+    return width(node, {})[0] == 0
