@@ -75,7 +75,7 @@ def _check_types(engine, types: list[str] | None) -> list[str] | None:
 def extract_cli(
     paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin.")],
     type_: Annotated[Optional[list[str]], typer.Option("--type", "-t", help="Only this fact type (repeatable).")] = None,
-    format_: Annotated[str, typer.Option("--format", "-f", help="jsonl, json, csv or table.")] = "jsonl",
+    format_: Annotated[str, typer.Option("--format", "-f", help="jsonl, json, csv, table or parquet.")] = "jsonl",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
     reference_date: Annotated[str, typer.Option(help="YYYY-MM-DD, today, none, or auto: metadata, dateline, else file date.")] = "auto",
     plugins_dir: PluginsDir = [],
@@ -93,15 +93,28 @@ def extract_cli(
     try:
         fmt = OutputFormat(format_)
     except ValueError:
-        raise typer.BadParameter(f"{format_!r} is not one of jsonl, json, csv, table", param_hint="--format") from None
+        raise typer.BadParameter(f"{format_!r} is not one of jsonl, json, csv, table, parquet", param_hint="--format") from None
     reference = _reference(reference_date)
     if output is not None and not output.parent.is_dir():
         raise typer.BadParameter(f"folder {str(output.parent)!r} does not exist", param_hint="--output")
+    if fmt is OutputFormat.parquet:
+        _require("pyarrow", "--format parquet", "parquet")
+        if output is None:
+            raise typer.BadParameter("Parquet is written to a file: give --output FILE", param_hint="--format")
     settings = _settings(date_order=date_order, prefer=prefer, convert_to=convert_to, rates=rates)
     engine = _engine(plugins_dir, rules_dir, strict, settings)
-    code = extract(engine, paths, fmt, output, _check_types(engine, type_), reference, workers)
+    types = _check_types(engine, type_)
+    code = extract(engine, paths, fmt, output, types, reference, workers)
     if code:
         raise typer.Exit(code)
+
+
+def _require(module: str, what: str, extra: str) -> None:
+    """A usage error naming the extra to install when an optional module is missing."""
+    from importlib.util import find_spec
+
+    if find_spec(module) is None:
+        raise typer.BadParameter(f"needs {module}: pip install 'factx[{extra}]'", param_hint=what)
 
 
 @app.command("plugins")
