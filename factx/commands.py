@@ -86,6 +86,9 @@ def extract_cli(
     prefer: Prefer = None,
     convert_to: ConvertTo = None,
     rates: Rates = None,
+    scheduler: Annotated[Optional[str], typer.Option(
+        help="Run on a Dask cluster: its scheduler's address, or local:N for N local processes; -o is a folder.")] = None,
+    partition_mb: Annotated[float, typer.Option(min=0.0001, help="With --scheduler: MB of input per task.")] = 1.0,
 ) -> None:
     """Extract facts from documents and write one record per fact."""
     from factx.outputs import OutputFormat
@@ -97,14 +100,23 @@ def extract_cli(
     reference = _reference(reference_date)
     if output is not None and not output.parent.is_dir():
         raise typer.BadParameter(f"folder {str(output.parent)!r} does not exist", param_hint="--output")
-    if fmt is OutputFormat.parquet:
+    if scheduler is not None:
+        _check_cluster_run(scheduler, paths, fmt, output, workers)
+    elif fmt is OutputFormat.parquet:
         _require("pyarrow", "--format parquet", "parquet")
         if output is None:
             raise typer.BadParameter("Parquet is written to a file: give --output FILE", param_hint="--format")
     settings = _settings(date_order=date_order, prefer=prefer, convert_to=convert_to, rates=rates)
     engine = _engine(plugins_dir, rules_dir, strict, settings)
     types = _check_types(engine, type_)
-    code = extract(engine, paths, fmt, output, types, reference, workers)
+    if scheduler is not None:
+        from factx.dask.engines import EngineConfig
+        from factx.dask.command import extract_cluster
+
+        config = EngineConfig.of(plugins_dirs=plugins_dir, rules_dirs=rules_dir, settings=settings, strict=strict)
+        code = extract_cluster(scheduler, paths, output, config, fmt, types, reference, int(partition_mb * 2**20))
+    else:
+        code = extract(engine, paths, fmt, output, types, reference, workers)
     if code:
         raise typer.Exit(code)
 
@@ -115,6 +127,28 @@ def _require(module: str, what: str, extra: str) -> None:
 
     if find_spec(module) is None:
         raise typer.BadParameter(f"needs {module}: pip install 'factx[{extra}]'", param_hint=what)
+
+
+def _check_cluster_run(scheduler: str, paths: list[str], fmt, output: Path | None, workers: int) -> None:
+    """Usage errors of `--scheduler`, before a cluster is started or reached."""
+    from factx.outputs import OutputFormat
+
+    for module in ("distributed", "pyarrow"):
+        _require(module, "--scheduler", "dask")
+    from factx.dask.command import local_workers
+
+    try:
+        local_workers(scheduler)
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint="--scheduler") from None
+    if output is None or output.is_file():
+        raise typer.BadParameter("a cluster writes part files into a folder: give --output DIR", param_hint="--scheduler")
+    if "-" in paths:
+        raise typer.BadParameter("stdin cannot be spread over a cluster; give files or folders", param_hint="--scheduler")
+    if fmt is OutputFormat.table:
+        raise typer.BadParameter("a table is for a terminal: use jsonl, json, csv or parquet", param_hint="--format")
+    if workers > 1:
+        raise typer.BadParameter("the cluster's workers do the work: drop --workers", param_hint="--scheduler")
 
 
 @app.command("plugins")
