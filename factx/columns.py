@@ -73,7 +73,7 @@ class FactColumns:
                 self._add(name, path, arrow_type, as_json)
         self.schema = pa.schema([*COMMON, *(pa.field(c.name, c.type) for c in self.values.values())])
         # Cells are built as JSON gives them (a date as text), then cast to the schema's types.
-        self._wire = pa.schema([pa.field(f.name, _wire_type(f.type), f.nullable) for f in self.schema])
+        self.wire = pa.schema([pa.field(f.name, _wire_type(f.type), f.nullable) for f in self.schema])
 
     def _add(self, fact_type: str, path: tuple[str, ...], arrow_type: pa.DataType, as_json: bool) -> None:
         name = "value_" + "_".join(path)
@@ -87,11 +87,30 @@ class FactColumns:
 
     def table(self, facts: Iterable[Fact]) -> pa.Table:
         """The facts as one table with this schema, one row a fact."""
-        records = [fact.model_dump(mode="json") for fact in facts]
-        cells = {name: [r[name] for r in records] for name in COMMON.names}
-        for column in self.values.values():
-            cells[column.name] = [column.cell(r) for r in records]
-        return pa.Table.from_pydict(cells, schema=self._wire).cast(self.schema)
+        rows = Rows(self)
+        for fact in facts:
+            rows.add(fact)
+        return rows.table()
+
+
+class Rows:
+    """Facts gathered cell by cell into columns, to become one table: a fact's record is not kept."""
+
+    def __init__(self, columns: FactColumns):
+        self.columns = columns
+        self.cells: dict[str, list] = {name: [] for name in columns.schema.names}
+        self.count = 0
+
+    def add(self, fact: Fact) -> None:
+        record = fact.model_dump(mode="json")
+        for name in COMMON.names:
+            self.cells[name].append(record[name])
+        for column in self.columns.values.values():
+            self.cells[column.name].append(column.cell(record))
+        self.count += 1
+
+    def table(self) -> pa.Table:
+        return pa.Table.from_pydict(self.cells, schema=self.columns.wire).cast(self.columns.schema)
 
 
 def _leaves(schema: dict, defs: dict, path: tuple[str, ...]) -> Iterable[tuple[tuple[str, ...], pa.DataType, bool]]:

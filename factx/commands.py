@@ -113,6 +113,8 @@ def extract_cli(
         from factx.dask.engines import EngineConfig
         from factx.dask.command import extract_cluster
 
+        # The workers read the rates file by the path the client sees, whatever their folder.
+        settings |= {"rates": rates.resolve()} if rates else {}
         config = EngineConfig.of(plugins_dirs=plugins_dir, rules_dirs=rules_dir, settings=settings, strict=strict)
         code = extract_cluster(scheduler, paths, output, config, fmt, types, reference, int(partition_mb * 2**20))
     else:

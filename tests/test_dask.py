@@ -164,6 +164,17 @@ def test_folders_are_partitioned_by_file_and_documents_named_as_given(cluster, c
     assert len(json.loads((tmp_path / "out" / MARKER).read_text())["parts"]) > 3  # a few files a part
 
 
+def test_a_rates_file_named_relative_to_the_client_is_read_by_the_workers(cluster, client, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "rates.toml").write_text((ROOT / "tests/data/rates.toml").read_text())
+    (tmp_path / "news.txt").write_text("Exports rose to 300 billion yen and 5 billion euros.\n")
+    run = invoke("extract", "--scheduler", cluster.scheduler_address, "--convert-to", "USD", "--rates", "rates.toml",
+                 "news.txt", "-o", "out")
+    assert run.returncode == 0, run.stderr
+    converted = [r["value"]["converted"] for r in parts(tmp_path / "out") if r["type"] == "money"]
+    assert [(c["currency"], round(c["amount"])) for c in converted] == [("USD", 1_920_000_000), ("USD", 5_850_000_000)]
+
+
 def test_the_engine_is_built_once_per_worker_process_from_its_configuration(client, sample, probe_dir, tmp_path):
     log = tmp_path / "configured.log"
     config = EngineConfig.of(plugins_dirs=[probe_dir], settings={"probe_log": str(log)})
@@ -251,6 +262,14 @@ def test_a_bag_of_documents_gives_the_records_of_one_process(client, sample, one
     assert [r["doc_id"] for r in results] == [d["id"] for d in documents]
     assert [f for r in results for f in r["facts"]] == [r for r in one_process if r["type"] == "money"]
     assert all(r["problems"] == [] for r in results)
+
+
+def test_a_bag_item_that_is_no_document_is_a_problem_and_the_others_are_extracted(client):
+    bag = db.from_sequence([{"id": "a", "text": "Up 5 percent."}, {"id": "b"}, "Down 3 percent."], npartitions=1)
+    results = process_bag(bag).compute()
+    assert [r["doc_id"] for r in results] == ["a", "doc-0-1", "doc-0-2"]
+    assert [[f["text"] for f in r["facts"]] for r in results] == [["5 percent"], [], ["3 percent"]]
+    assert [p["code"] for p in results[1]["problems"]] == ["FX405"]
 
 
 def test_a_dataframe_of_documents_gives_a_dataframe_of_facts(client, sample, one_process):

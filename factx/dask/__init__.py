@@ -5,8 +5,9 @@ the engine once from it (`engine_for`) and keeps it for every later task.
 """
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from factx.lazy import lazy_exports
 
 # Each name is imported from its module on first use (PEP 562): a worker that only
 # writes part files never loads dask.dataframe and pandas.
@@ -19,19 +20,7 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'factx.dask' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
-
+__getattr__, __dir__ = lazy_exports(_EXPORTS, globals())
 
 if TYPE_CHECKING:
     from factx.dask.bags import extract_bag, process_bag

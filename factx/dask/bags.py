@@ -49,7 +49,13 @@ def _process_partition(items: Iterable[DocumentLike], partition: int, config: En
     engine = engine_for(config)
     out = []
     for i, item in enumerate(items):
-        doc = Document(f"doc-{partition}-{i}", item) if isinstance(item, str) else as_document(item)
+        where = f"doc-{partition}-{i}"
+        try:
+            doc = Document(where, item) if isinstance(item, str) else as_document(item)
+        except (KeyError, TypeError, ValueError, AttributeError) as e:  # one bad item must not stop the others
+            problem = Problem("FX405", f"not a document ({type(e).__name__}: {e})", where)
+            out.append({"doc_id": where, "facts": [], "problems": [asdict(problem)]})
+            continue
         result = engine.process(doc, types=types, reference_date=reference)
         out.append({"doc_id": result.doc_id, "facts": [f.model_dump(mode="json") for f in result.facts],
                     "problems": [asdict(p) for p in result.problems]})

@@ -23,7 +23,7 @@ class EngineConfig:
     :param plugins_dirs: folders of plugin files, as in `Engine`; made absolute, and
         read by each worker at that path.
     :param rules_dirs: rule files or folders loaded last, as in `Engine`.
-    :param settings: plugin settings, as in `Engine`.
+    :param settings: plugin settings, as in `Engine`; a `Path` is made absolute (as `--rates`).
 
     Small and hashable: it is what tasks carry, never the engine itself.
     """
@@ -45,7 +45,8 @@ class EngineConfig:
             plugins=tuple(p if isinstance(p, str) else p.__name__ for p in plugins),
             plugins_dirs=tuple(str(Path(d).resolve()) for d in plugins_dirs),
             rules_dirs=tuple(str(Path(d).resolve()) for d in rules_dirs),
-            settings=tuple(sorted((str(k), str(v) if isinstance(v, Path) else v) for k, v in (settings or {}).items())),
+            settings=tuple(sorted((str(k), str(v.resolve()) if isinstance(v, Path) else v)
+                                  for k, v in (settings or {}).items())),
             builtins=builtins, load_entrypoints=load_entrypoints, strict=strict,
         )
 

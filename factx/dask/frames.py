@@ -11,6 +11,7 @@ import pandas as pd
 from factx.columns import FactColumns
 from factx.dask.engines import EngineConfig, engine_for
 from factx.documents import Document
+from factx.errors import Problem
 
 log = logging.getLogger("factx")
 
@@ -40,6 +41,9 @@ def _extract_partition(frame: pd.DataFrame, config: EngineConfig, text: str, id:
     refs = frame[reference_date] if reference_date is not None else [None] * len(frame)
     facts = []
     for doc_id, body, ref in zip(ids, frame[text], refs):
+        if not isinstance(body, str):
+            log.warning("%s", Problem("FX405", f'no "{text}" string', str(doc_id)))
+            continue
         result = engine.process(Document(str(doc_id), body, _date(ref)), types=types)
         for problem in result.problems:
             log.warning("%s", problem)
