@@ -102,10 +102,10 @@ def extract_cli(
         raise typer.BadParameter(f"folder {str(output.parent)!r} does not exist", param_hint="--output")
     if scheduler is not None:
         _check_cluster_run(scheduler, paths, fmt, output, workers)
-    elif fmt is OutputFormat.parquet:
+    elif fmt is OutputFormat.parquet and output is None:
+        raise typer.BadParameter("Parquet is written to a file: give --output FILE", param_hint="--format")
+    if fmt is OutputFormat.parquet:
         _require("pyarrow", "--format parquet", "parquet")
-        if output is None:
-            raise typer.BadParameter("Parquet is written to a file: give --output FILE", param_hint="--format")
     settings = _settings(date_order=date_order, prefer=prefer, convert_to=convert_to, rates=rates)
     engine = _engine(plugins_dir, rules_dir, strict, settings)
     types = _check_types(engine, type_)
@@ -135,8 +135,7 @@ def _check_cluster_run(scheduler: str, paths: list[str], fmt, output: Path | Non
     """Usage errors of `--scheduler`, before a cluster is started or reached."""
     from factx.outputs import OutputFormat
 
-    for module in ("distributed", "pyarrow"):
-        _require(module, "--scheduler", "dask")
+    _require("distributed", "--scheduler", "dask")
     from factx.dask.command import local_workers
 
     try:
