@@ -1,8 +1,9 @@
 """factx: rule-based fact extraction with plugins, rule files and validated records."""
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from factx.lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -22,19 +23,7 @@ __all__ = [
     "Problem", "RangedValue", "Result", "Rule", "RuleError", "RuleSet", "SettingsError", "Value", "hookimpl", "__version__",
 ]
 
-
-def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'factx' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
-
+__getattr__, __dir__ = lazy_exports(_EXPORTS, globals())
 
 if TYPE_CHECKING:
     from factx.candidates import Candidate, Draft

@@ -77,7 +77,7 @@ def extract(engine: Engine, paths: list[str], fmt: OutputFormat, output: Path | 
                 progress.advance(task)
 
     try:
-        with _progress() as progress, FactWriter(fmt, output) as writer:
+        with _progress() as progress, FactWriter(fmt, output, fact_types=engine.fact_types) as writer:
             for result in engine.extract_many(documents(progress), workers=workers, types=types,
                                               reference_date=reference):
                 for problem in result.problems:

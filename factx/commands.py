@@ -75,7 +75,7 @@ def _check_types(engine, types: list[str] | None) -> list[str] | None:
 def extract_cli(
     paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin.")],
     type_: Annotated[Optional[list[str]], typer.Option("--type", "-t", help="Only this fact type (repeatable).")] = None,
-    format_: Annotated[str, typer.Option("--format", "-f", help="jsonl, json, csv or table.")] = "jsonl",
+    format_: Annotated[str, typer.Option("--format", "-f", help="jsonl, json, csv, table or parquet.")] = "jsonl",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
     reference_date: Annotated[str, typer.Option(help="YYYY-MM-DD, today, none, or auto: metadata, dateline, else file date.")] = "auto",
     plugins_dir: PluginsDir = [],
@@ -86,6 +86,9 @@ def extract_cli(
     prefer: Prefer = None,
     convert_to: ConvertTo = None,
     rates: Rates = None,
+    scheduler: Annotated[Optional[str], typer.Option(
+        help="Run on a Dask cluster: its scheduler's address, or local:N for N local processes; -o is a folder.")] = None,
+    partition_mb: Annotated[float, typer.Option(min=0.0001, help="With --scheduler: MB of input per task.")] = 1.0,
 ) -> None:
     """Extract facts from documents and write one record per fact."""
     from factx.outputs import OutputFormat
@@ -93,15 +96,60 @@ def extract_cli(
     try:
         fmt = OutputFormat(format_)
     except ValueError:
-        raise typer.BadParameter(f"{format_!r} is not one of jsonl, json, csv, table", param_hint="--format") from None
+        raise typer.BadParameter(f"{format_!r} is not one of jsonl, json, csv, table, parquet", param_hint="--format") from None
     reference = _reference(reference_date)
     if output is not None and not output.parent.is_dir():
         raise typer.BadParameter(f"folder {str(output.parent)!r} does not exist", param_hint="--output")
+    if scheduler is not None:
+        _check_cluster_run(scheduler, paths, fmt, output, workers)
+    elif fmt is OutputFormat.parquet and output is None:
+        raise typer.BadParameter("Parquet is written to a file: give --output FILE", param_hint="--format")
+    if fmt is OutputFormat.parquet:
+        _require("pyarrow", "--format parquet", "parquet")
     settings = _settings(date_order=date_order, prefer=prefer, convert_to=convert_to, rates=rates)
     engine = _engine(plugins_dir, rules_dir, strict, settings)
-    code = extract(engine, paths, fmt, output, _check_types(engine, type_), reference, workers)
+    types = _check_types(engine, type_)
+    if scheduler is not None:
+        from factx.dask.engines import EngineConfig
+        from factx.dask.command import extract_cluster
+
+        # The workers read the rates file by the path the client sees, whatever their folder.
+        settings |= {"rates": rates.resolve()} if rates else {}
+        config = EngineConfig.of(plugins_dirs=plugins_dir, rules_dirs=rules_dir, settings=settings, strict=strict)
+        code = extract_cluster(scheduler, paths, output, config, fmt, types, reference, int(partition_mb * 2**20))
+    else:
+        code = extract(engine, paths, fmt, output, types, reference, workers)
     if code:
         raise typer.Exit(code)
+
+
+def _require(module: str, what: str, extra: str) -> None:
+    """A usage error naming the extra to install when an optional module is missing."""
+    from importlib.util import find_spec
+
+    if find_spec(module) is None:
+        raise typer.BadParameter(f"needs {module}: pip install 'factx[{extra}]'", param_hint=what)
+
+
+def _check_cluster_run(scheduler: str, paths: list[str], fmt, output: Path | None, workers: int) -> None:
+    """Usage errors of `--scheduler`, before a cluster is started or reached."""
+    from factx.outputs import OutputFormat
+
+    _require("distributed", "--scheduler", "dask")
+    from factx.dask.command import local_workers
+
+    try:
+        local_workers(scheduler)
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint="--scheduler") from None
+    if output is None or output.is_file():
+        raise typer.BadParameter("a cluster writes part files into a folder: give --output DIR", param_hint="--scheduler")
+    if "-" in paths:
+        raise typer.BadParameter("stdin cannot be spread over a cluster; give files or folders", param_hint="--scheduler")
+    if fmt is OutputFormat.table:
+        raise typer.BadParameter("a table is for a terminal: use jsonl, json, csv or parquet", param_hint="--format")
+    if workers > 1:
+        raise typer.BadParameter("the cluster's workers do the work: drop --workers", param_hint="--scheduler")
 
 
 @app.command("plugins")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import glob
+import io
 import json
 import os
 import sys
@@ -26,20 +27,34 @@ def read_inputs(paths: Iterable[str], stdin: BinaryIO | None = None) -> Iterator
         if raw == "-":
             yield from read_stream(stdin or sys.stdin.buffer, "-")
             continue
+        for item in input_files([raw]):
+            if isinstance(item, Problem):
+                yield item
+            else:
+                yield from read_file(*item)
+
+
+def input_files(paths: Iterable[str]) -> Iterator[tuple[Path, str] | Problem]:
+    """Every file the paths name, in order, with its name as given; a Problem for a path that names none.
+
+    Folders give their files with a known suffix, recursively; the name (a text
+    document's `doc_id`) is the folder as given joined with the file's path in it.
+    """
+    for raw in paths:
         path = Path(raw)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
             for p in found:
-                yield from read_file(p, os.path.join(raw, str(p.relative_to(path))))
+                yield p, os.path.join(raw, str(p.relative_to(path)))
         elif path.exists():
-            yield from read_file(path, raw)
+            yield path, raw
         elif glob.has_magic(raw):
             matches = sorted(glob.glob(raw, recursive=True))
             if not matches:
                 yield Problem("FX401", "no file matches this pattern", raw)
             for match in matches:
                 if Path(match).is_file():
-                    yield from read_file(Path(match), match)
+                    yield Path(match), match
         else:
             yield Problem("FX401", "no such file or folder", raw)
 
@@ -96,9 +111,22 @@ def _decode(data: bytes, name: str, line: int | None = None) -> str | Problem:
     return text
 
 
-def _read_jsonl(lines: Iterable[bytes], name: str) -> Iterator[Document | Problem]:
-    seen = False
-    for n, raw in enumerate(lines, 1):
+def read_jsonl_slice(path: Path, name: str, start: int, end: int, first_line: int) -> Iterator[Document | Problem]:
+    """The records of bytes [start, end) of a JSON Lines file, whole lines, the first being line `first_line`."""
+    try:
+        with path.open("rb") as f:
+            f.seek(start)
+            data = f.read(end - start)
+    except OSError as e:
+        yield Problem("FX406", f"cannot read: {e.strerror or e}", name)
+        return
+    yield from _read_jsonl(io.BytesIO(data), name, first_line, whole_file=False)
+
+
+def _read_jsonl(lines: Iterable[bytes], name: str, first_line: int = 1,
+                whole_file: bool = True) -> Iterator[Document | Problem]:
+    seen = not whole_file  # a slice of blank lines is no empty file
+    for n, raw in enumerate(lines, first_line):
         if not raw.strip():
             continue
         seen = True

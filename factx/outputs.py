@@ -1,4 +1,4 @@
-"""Writing fact records: JSON Lines, JSON, CSV or a table, to stdout or atomically to a file."""
+"""Writing fact records: JSON Lines, JSON, CSV, a table or Parquet, to stdout or atomically to a file."""
 from __future__ import annotations
 
 import csv
@@ -6,11 +6,12 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Mapping
 from enum import Enum
 from pathlib import Path
 from typing import IO
 
-from factx.records import Fact
+from factx.records import Fact, FactType
 
 CSV_COLUMNS = ["doc_id", "type", "start", "end", "text", "value", "rule", "plugin", "rule_file", "confidence"]
 
@@ -20,25 +21,36 @@ class OutputFormat(str, Enum):
     json = "json"
     csv = "csv"
     table = "table"
+    parquet = "parquet"
 
 
 class FactWriter:
     """Writes facts in one format; a file target appears only once `close()` succeeds.
 
     Use as a context manager: leaving it by an exception discards a partial file.
+    Parquet needs a file target and the `fact_types` whose columns it has (needs pyarrow).
     """
 
-    def __init__(self, fmt: OutputFormat, target: str | Path | None = None, stdout: IO[str] | None = None):
+    def __init__(self, fmt: OutputFormat, target: str | Path | None = None, stdout: IO[str] | None = None,
+                 fact_types: Mapping[str, FactType] | None = None):
         self.fmt = fmt
         self.target = None if target in (None, "-") else Path(target)
         self._tmp: str | None = None
+        binary = fmt is OutputFormat.parquet
+        if binary and (self.target is None or fact_types is None):
+            raise ValueError("Parquet is written to a file, with the fact types it holds")
         if self.target is None:
             self.stream = stdout or sys.stdout
         else:
             fd, self._tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", dir=self.target.parent or ".")
-            self.stream = os.fdopen(fd, "w", encoding="utf-8", newline="")
+            self.stream = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
         self.count = 0
         self._rows: list[Fact] = []
+        self._parquet = None
+        if binary:
+            from factx.parquet import ParquetSink
+
+            self._parquet = ParquetSink(self.stream, fact_types)
         self._csv = csv.writer(self.stream, lineterminator="\n") if fmt is OutputFormat.csv else None
         if self._csv:
             self._csv.writerow(CSV_COLUMNS)
@@ -50,6 +62,8 @@ class FactWriter:
             self.stream.write(fact.model_dump_json() + "\n")
         elif self.fmt is OutputFormat.json:
             self.stream.write(("\n  " if not self.count else ",\n  ") + fact.model_dump_json())
+        elif self._parquet:
+            self._parquet.write(fact)
         elif self._csv:
             record = fact.model_dump(mode="json")
             record["value"] = json.dumps(record["value"], ensure_ascii=False)
@@ -63,6 +77,8 @@ class FactWriter:
             self.stream.write("\n]\n" if self.count else "]\n")
         elif self.fmt is OutputFormat.table:
             _print_table(self._rows, self.stream)
+        elif self._parquet:
+            self._parquet.close()
         self.stream.flush()
         if self._tmp is not None:
             self.stream.close()
