@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -53,12 +52,10 @@ def _engine(plugins_dirs: list[Path] | None = None, rules_dirs: list[Path] | Non
 
 
 def _reference(value: str):
-    if value in ("auto", "none"):
-        return value
-    if value == "today":
-        return date.today()
+    from factx.documents import parse_reference
+
     try:
-        return date.fromisoformat(value)
+        return parse_reference(value)
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not YYYY-MM-DD, auto, none or today", param_hint="--reference-date") from None
 
@@ -110,12 +107,9 @@ def plugins_cli(
     plugins_dir: PluginsDir = [],
 ) -> None:
     """List the loaded plugins: fact type, version, origin, hooks, rule count."""
-    engine = _engine(plugins_dir)
-    rows = [
-        {"name": p.name, "fact_type": p.fact_type.name if p.fact_type else None, "version": p.version,
-         "source": p.source, "origin": p.origin, "hooks": p.hooks, "rules": p.rule_count}
-        for p in engine.plugins.values()
-    ]
+    from factx.summaries import plugin_rows
+
+    rows = plugin_rows(_engine(plugins_dir))
     if format_ == "json":
         typer.echo(json.dumps(rows, indent=2))
         return
@@ -151,17 +145,10 @@ def explain_cli(
 ) -> None:
     """Show every candidate in TEXT: which rule found it, which won, and what beat the others."""
     engine = _engine(plugins_dir, rules_dir, settings=_settings(date_order=date_order, prefer=prefer))
+    from factx.summaries import candidate_rows
+
     result = engine.explain(text, reference_date=_reference(reference_date))
-    rows = []
-    for d in result.decisions:
-        c = d.candidate
-        if d.won:
-            status = "won" if c.drafts else "won (blocker: emits nothing)"
-        else:
-            status = f"lost to {d.beaten_by.rule_id} at {d.beaten_by.start}-{d.beaten_by.end}"
-        rows.append({"start": c.start, "end": c.end, "text": text[c.start:c.end], "plugin": d.plugin,
-                     "rule": c.rule_id, "priority": c.rank_priority, "status": status,
-                     "facts": [{"text": text[x.start:x.end], "value": x.value} for x in c.drafts]})
+    rows = candidate_rows(engine, text, result)
     for problem in result.problems:
         err(f"factx: {problem}")
     if format_ == "json":
