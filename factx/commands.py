@@ -72,7 +72,7 @@ def _check_types(engine, types: list[str] | None) -> list[str] | None:
 def extract_cli(
     paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin.")],
     type_: Annotated[Optional[list[str]], typer.Option("--type", "-t", help="Only this fact type (repeatable).")] = None,
-    format_: Annotated[str, typer.Option("--format", "-f", help="jsonl, json, csv or table.")] = "jsonl",
+    format_: Annotated[str, typer.Option("--format", "-f", help="jsonl, json, csv, table or html.")] = "jsonl",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
     reference_date: Annotated[str, typer.Option(help="YYYY-MM-DD, today, none, or auto: metadata, dateline, else file date.")] = "auto",
     plugins_dir: PluginsDir = [],
@@ -90,7 +90,7 @@ def extract_cli(
     try:
         fmt = OutputFormat(format_)
     except ValueError:
-        raise typer.BadParameter(f"{format_!r} is not one of jsonl, json, csv, table", param_hint="--format") from None
+        raise typer.BadParameter(f"{format_!r} is not one of jsonl, json, csv, table, html", param_hint="--format") from None
     reference = _reference(reference_date)
     if output is not None and not output.parent.is_dir():
         raise typer.BadParameter(f"folder {str(output.parent)!r} does not exist", param_hint="--output")
