@@ -164,6 +164,39 @@ def explain_cli(
     Console().print(table)
 
 
+SERVE_PACKAGES = {"starlette", "uvicorn", "anyio"}
+
+
+@app.command("serve")
+def serve_cli(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes, each with its own engine.")] = 1,
+    max_body_mb: Annotated[float, typer.Option(min=0, help="Largest request body, in MiB.")] = 10.0,
+    max_chars: Annotated[int, typer.Option(min=1, help="Longest document, in characters.")] = 1_000_000,
+    timeout: Annotated[float, typer.Option(min=0, help="Seconds a request may take, from arrival to answer.")] = 30.0,
+    access_log: Annotated[bool, typer.Option(help="Log every request on stderr.")] = True,
+    plugins_dir: PluginsDir = [],
+    rules_dir: RulesDir = [],
+    date_order: DateOrder = None,
+    prefer: Prefer = None,
+) -> None:
+    """Serve the HTTP API, and a page that shows the facts in a text (needs the serve extra)."""
+    try:
+        from factx.serve.app import Limits
+        from factx.serve.server import EngineOptions, serve
+    except ModuleNotFoundError as e:
+        if (e.name or "").partition(".")[0] not in SERVE_PACKAGES:
+            raise
+        err("factx: `factx serve` needs the serve extra: pip install 'factx[serve]'")
+        raise typer.Exit(int(ExitCode.USAGE)) from None
+    settings = _settings(date_order=date_order, prefer=prefer)
+    engine = _engine(plugins_dir, rules_dir, settings=settings)
+    options = EngineOptions([str(p) for p in plugins_dir], [str(p) for p in rules_dir], settings)
+    limits = Limits(max_body=int(max_body_mb * 2**20), max_chars=max_chars, timeout=timeout)
+    serve(engine, options, limits, host, port, workers, access_log)
+
+
 @app.command("eval")
 def eval_cli(
     gold: Annotated[Path, typer.Argument(help="Gold JSON Lines: documents with their facts.")],
