@@ -6,11 +6,12 @@ from dataclasses import asdict
 from datetime import date
 
 import pytest
-from factx import Engine, FactType, Value, hookimpl
+from factx import Engine
 from factx.serve.app import Limits, create_app
 from factx.serve.models import answer_models
 from factx.summaries import candidate_rows, plugin_rows
 from tests.serve.conftest import REPORT, REPORT_DATE, extracted, running
+from tests.test_engine import Words
 
 TEXT = "Seoul pledged $350 billion on Friday, and rates rose 25 basis points."
 
@@ -56,26 +57,8 @@ def test_types_and_reference_date_are_applied(client, engine):
     assert [f["type"] for f in facts] == ["date", "percent"] and facts[0]["value"]["reference"] == "2025-12-11"
 
 
-class RaisingValue(Value):
-    word: str
-
-
-class Raising:
-    """A plugin that fails on every document."""
-
-    name = "raising"
-
-    @hookimpl
-    def factx_register_fact_types(self, register):
-        register(FactType("raising", RaisingValue, "0"))
-
-    @hookimpl
-    def factx_extract(self, document):
-        raise RuntimeError("no luck")
-
-
 def test_a_plugins_failure_is_reported_as_factx_extract_reports_it_and_the_other_facts_still_come():
-    engine = Engine(plugins=[Raising()], load_entrypoints=False)
+    engine = Engine(plugins=[Words("raising", raises=RuntimeError("no luck"))], load_entrypoints=False)
     expected = engine.process({"id": "d", "text": TEXT})
 
     with running(create_app(engine)) as client:
@@ -163,22 +146,9 @@ def test_a_request_over_its_time_is_answered_and_the_server_goes_on(engine):
     assert after.status_code == 200
 
 
-class Broken:
-    """A plugin that hands the engine something that is not a candidate."""
-
-    name = "broken"
-
-    @hookimpl
-    def factx_register_fact_types(self, register):
-        register(FactType("broken", RaisingValue, "0"))
-
-    @hookimpl
-    def factx_extract(self, document):
-        return [object()]
-
-
 def test_an_internal_error_is_json_with_no_traceback():
-    app = create_app(Engine(plugins=[Broken()], load_entrypoints=False))
+    # A plugin that hands the engine something that is not a candidate.
+    app = create_app(Engine(plugins=[Words("broken", candidates=[object()])], load_entrypoints=False))
     with running(app) as client:
         response = client.post("/extract", json={"text": TEXT})
 
