@@ -94,7 +94,7 @@ def create_app(engine: Engine, limits: Limits = Limits()) -> Starlette:
                                              f"(known: {', '.join(sorted(engine.fact_types))})", f"{where}types"))
         return problems
 
-    def refuse_any(problems: list[Problem]) -> None:
+    def refuse(problems: list[Problem]) -> None:
         if problems:
             raise ApiError(413 if problems[0].code == "FX505" else 422, problems)
 
@@ -116,7 +116,7 @@ def create_app(engine: Engine, limits: Limits = Limits()) -> Starlette:
         many = body.lstrip()[:1] == b"["
         parsed = _parse(EXTRACT_MANY if many else EXTRACT_ONE, body)
         items: list[ExtractRequest] = parsed if many else [parsed]
-        refuse_any([p for i, item in enumerate(items) for p in checked(item, f"[{i}]." if many else "")])
+        refuse([p for i, item in enumerate(items) for p in checked(item, f"[{i}]." if many else "")])
         jobs = [(Document(f"doc-{i}" if item.id is None else item.id, item.text), item) for i, item in enumerate(items)]
 
         def work() -> JSONResponse:
@@ -133,7 +133,8 @@ def create_app(engine: Engine, limits: Limits = Limits()) -> Starlette:
     async def explain(request: Request) -> JSONResponse:
         deadline = time.monotonic() + limits.timeout
         item: ExplainRequest = _parse(EXPLAIN, await read_body(request))
-        refuse_any(checked(item, ""))
+        refuse(checked(item, ""))
+
         def work() -> JSONResponse:
             result = engine.explain(item.text, reference_date=item.reference(), types=item.types)
             return JSONResponse({"facts": [f.model_dump(mode="json") for f in result.facts],
