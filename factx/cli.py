@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from collections import deque
 from collections.abc import Iterator
 from contextlib import nullcontext
 from pathlib import Path
@@ -64,6 +65,8 @@ def extract(engine: Engine, paths: list[str], fmt: OutputFormat, output: Path | 
     from factx.outputs import FactWriter
 
     failed: set[str] = set()
+    # The HTML report shows each document's text: documents wait here for their results, which come in input order.
+    texts: deque | None = deque() if fmt == "html" else None
 
     def documents(progress) -> Iterator:
         task = progress.add_task("extract", total=None) if progress else None
@@ -72,6 +75,8 @@ def extract(engine: Engine, paths: list[str], fmt: OutputFormat, output: Path | 
                 err(f"factx: {item}")
                 failed.add(item.where)
                 continue
+            if texts is not None:
+                texts.append(item)
             yield item
             if progress:
                 progress.advance(task)
@@ -80,6 +85,8 @@ def extract(engine: Engine, paths: list[str], fmt: OutputFormat, output: Path | 
         with _progress() as progress, FactWriter(fmt, output, fact_types=engine.fact_types) as writer:
             for result in engine.extract_many(documents(progress), workers=workers, types=types,
                                               reference_date=reference):
+                if texts is not None:
+                    writer.document(texts.popleft(), result.problems)
                 for problem in result.problems:
                     err(f"factx: {problem}")
                     failed.add(result.doc_id)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -53,12 +52,10 @@ def _engine(plugins_dirs: list[Path] | None = None, rules_dirs: list[Path] | Non
 
 
 def _reference(value: str):
-    if value in ("auto", "none"):
-        return value
-    if value == "today":
-        return date.today()
+    from factx.documents import parse_reference
+
     try:
-        return date.fromisoformat(value)
+        return parse_reference(value)
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not YYYY-MM-DD, auto, none or today", param_hint="--reference-date") from None
 
@@ -75,7 +72,7 @@ def _check_types(engine, types: list[str] | None) -> list[str] | None:
 def extract_cli(
     paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin.")],
     type_: Annotated[Optional[list[str]], typer.Option("--type", "-t", help="Only this fact type (repeatable).")] = None,
-    format_: Annotated[str, typer.Option("--format", "-f", help="jsonl, json, csv, table or parquet.")] = "jsonl",
+    format_: Annotated[str, typer.Option("--format", "-f", help="jsonl, json, csv, table, parquet or html.")] = "jsonl",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
     reference_date: Annotated[str, typer.Option(help="YYYY-MM-DD, today, none, or auto: metadata, dateline, else file date.")] = "auto",
     plugins_dir: PluginsDir = [],
@@ -96,7 +93,7 @@ def extract_cli(
     try:
         fmt = OutputFormat(format_)
     except ValueError:
-        raise typer.BadParameter(f"{format_!r} is not one of jsonl, json, csv, table, parquet", param_hint="--format") from None
+        raise typer.BadParameter(f"{format_!r} is not one of jsonl, json, csv, table, parquet, html", param_hint="--format") from None
     reference = _reference(reference_date)
     if output is not None and not output.parent.is_dir():
         raise typer.BadParameter(f"folder {str(output.parent)!r} does not exist", param_hint="--output")
@@ -158,12 +155,9 @@ def plugins_cli(
     plugins_dir: PluginsDir = [],
 ) -> None:
     """List the loaded plugins: fact type, version, origin, hooks, rule count."""
-    engine = _engine(plugins_dir)
-    rows = [
-        {"name": p.name, "fact_type": p.fact_type.name if p.fact_type else None, "version": p.version,
-         "source": p.source, "origin": p.origin, "hooks": p.hooks, "rules": p.rule_count}
-        for p in engine.plugins.values()
-    ]
+    from factx.summaries import plugin_rows
+
+    rows = plugin_rows(_engine(plugins_dir))
     if format_ == "json":
         typer.echo(json.dumps(rows, indent=2))
         return
@@ -199,17 +193,10 @@ def explain_cli(
 ) -> None:
     """Show every candidate in TEXT: which rule found it, which won, and what beat the others."""
     engine = _engine(plugins_dir, rules_dir, settings=_settings(date_order=date_order, prefer=prefer))
+    from factx.summaries import candidate_rows
+
     result = engine.explain(text, reference_date=_reference(reference_date))
-    rows = []
-    for d in result.decisions:
-        c = d.candidate
-        if d.won:
-            status = "won" if c.drafts else "won (blocker: emits nothing)"
-        else:
-            status = f"lost to {d.beaten_by.rule_id} at {d.beaten_by.start}-{d.beaten_by.end}"
-        rows.append({"start": c.start, "end": c.end, "text": text[c.start:c.end], "plugin": d.plugin,
-                     "rule": c.rule_id, "priority": c.rank_priority, "status": status,
-                     "facts": [{"text": text[x.start:x.end], "value": x.value} for x in c.drafts]})
+    rows = candidate_rows(engine, text, result)
     for problem in result.problems:
         err(f"factx: {problem}")
     if format_ == "json":
@@ -223,6 +210,39 @@ def explain_cli(
         values = "; ".join(", ".join(f"{k}={v}" for k, v in f["value"].items() if v is not None) for f in r["facts"])
         table.add_row(f"{r['start']}-{r['end']}", r["text"], r["rule"], str(r["priority"]), r["status"], values)
     Console().print(table)
+
+
+SERVE_PACKAGES = {"starlette", "uvicorn", "anyio"}
+
+
+@app.command("serve")
+def serve_cli(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes, each with its own engine.")] = 1,
+    max_body_mb: Annotated[float, typer.Option(min=0, help="Largest request body, in MiB.")] = 10.0,
+    max_chars: Annotated[int, typer.Option(min=1, help="Longest document, in characters.")] = 1_000_000,
+    timeout: Annotated[float, typer.Option(min=0, help="Seconds a request may take, from arrival to answer.")] = 30.0,
+    access_log: Annotated[bool, typer.Option(help="Log every request on stderr.")] = True,
+    plugins_dir: PluginsDir = [],
+    rules_dir: RulesDir = [],
+    date_order: DateOrder = None,
+    prefer: Prefer = None,
+) -> None:
+    """Serve the HTTP API, and a page that shows the facts in a text (needs the serve extra)."""
+    try:
+        from factx.serve.app import Limits
+        from factx.serve.server import EngineOptions, serve
+    except ModuleNotFoundError as e:
+        if (e.name or "").partition(".")[0] not in SERVE_PACKAGES:
+            raise
+        err("factx: `factx serve` needs the serve extra: pip install 'factx[serve]'")
+        raise typer.Exit(int(ExitCode.USAGE)) from None
+    settings = _settings(date_order=date_order, prefer=prefer)
+    engine = _engine(plugins_dir, rules_dir, settings=settings)
+    options = EngineOptions([str(p) for p in plugins_dir], [str(p) for p in rules_dir], settings)
+    limits = Limits(max_body=int(max_body_mb * 2**20), max_chars=max_chars, timeout=timeout)
+    serve(engine, options, limits, host, port, workers, access_log)
 
 
 @app.command("eval")

@@ -41,6 +41,14 @@ CODES = {
     "FX404": "not UTF-8",
     "FX405": "bad JSON Lines record",
     "FX406": "cannot read file",
+    "FX501": "request body is not JSON",
+    "FX502": "request does not fit the API's schema",
+    "FX503": "unknown fact type",
+    "FX504": "request body too large",
+    "FX505": "document too long",
+    "FX506": "request took too long",
+    "FX507": "no such endpoint or method",
+    "FX508": "internal error in the server",
 }
 
 

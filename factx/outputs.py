@@ -1,4 +1,4 @@
-"""Writing fact records: JSON Lines, JSON, CSV, a table or Parquet, to stdout or atomically to a file."""
+"""Writing fact records: JSON Lines, JSON, CSV, a table, Parquet or an HTML report, to stdout or atomically to a file."""
 from __future__ import annotations
 
 import csv
@@ -9,9 +9,13 @@ import tempfile
 from collections.abc import Mapping
 from enum import Enum
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from factx.records import Fact, FactType
+
+if TYPE_CHECKING:
+    from factx.documents import Document
+    from factx.errors import Problem
 
 CSV_COLUMNS = ["doc_id", "type", "start", "end", "text", "value", "rule", "plugin", "rule_file", "confidence"]
 
@@ -22,6 +26,7 @@ class OutputFormat(str, Enum):
     csv = "csv"
     table = "table"
     parquet = "parquet"
+    html = "html"
 
 
 class FactWriter:
@@ -51,11 +56,21 @@ class FactWriter:
             from factx.parquet import ParquetSink
 
             self._parquet = ParquetSink(self.stream, fact_types)
+        self._report = None
+        if fmt is OutputFormat.html:
+            from factx.highlight.report import HtmlReport
+
+            self._report = HtmlReport()
         self._csv = csv.writer(self.stream, lineterminator="\n") if fmt is OutputFormat.csv else None
         if self._csv:
             self._csv.writerow(CSV_COLUMNS)
         elif fmt is OutputFormat.json:
             self.stream.write("[")
+
+    def document(self, document: Document, problems: list[Problem] | None = None) -> None:
+        """Note the document the next facts come from: only the HTML report shows its text."""
+        if self._report is not None:
+            self._report.document(document, problems or ())
 
     def write(self, fact: Fact) -> None:
         if self.fmt is OutputFormat.jsonl:
@@ -68,6 +83,8 @@ class FactWriter:
             record = fact.model_dump(mode="json")
             record["value"] = json.dumps(record["value"], ensure_ascii=False)
             self._csv.writerow([record[c] for c in CSV_COLUMNS])
+        elif self._report is not None:
+            self._report.fact(fact)
         else:
             self._rows.append(fact)
         self.count += 1
@@ -79,6 +96,8 @@ class FactWriter:
             _print_table(self._rows, self.stream)
         elif self._parquet:
             self._parquet.close()
+        elif self._report is not None:
+            self.stream.write(self._report.render())
         self.stream.flush()
         if self._tmp is not None:
             self.stream.close()

@@ -706,6 +706,18 @@ def test_explain_agrees_with_extract():
     assert sum(len(c["facts"]) for c in won) == len(extracted)
 
 
+def test_explain_json_gives_each_candidates_values_as_records_give_them():
+    # A date candidate's draft holds the date it was resolved against; JSON gets it as the record would.
+    result = invoke("explain", "Rates rose on Friday, March 13.", "--format", "json", "--reference-date", "2026-03-14")
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    drafts = [f for c in data["candidates"] for f in c["facts"]]
+    assert {"2026-03-14"} == {f["value"]["reference"] for f in drafts if f["value"].get("reference")}
+    lost = [c for c in data["candidates"] if not c["won"]]
+    assert all(c["beaten_by"]["rule"] in c["status"] for c in lost)
+
+
 # -- eval ------------------------------------------------------------------------
 
 
