@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -38,13 +39,17 @@ def capitalised_news(size: int, corpus: Path = DEFAULT_CORPUS) -> str:
     return "\n\n".join(parts)[:size]
 
 
-def run(text: str, folder: Path) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MB and exit code of `factx extract` on `text` as one document."""
+def run(text: str, folder: Path, limit: float = 300.0) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MB and exit code of `factx extract` on `text` as one document;
+    a run still going after `limit` seconds is killed (exit code -9)."""
     path = folder / "input.txt"
     path.write_text(text, encoding="utf-8")
     start = time.perf_counter()
     child = subprocess.Popen([*FACTX, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    timer = threading.Timer(limit, child.kill)
+    timer.start()
     _, status, usage = os.wait4(child.pid, 0)
+    timer.cancel()
     return time.perf_counter() - start, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
