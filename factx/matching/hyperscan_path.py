@@ -125,6 +125,8 @@ class HyperscanMatcher:
                 m = match(text, starts[i]) if timeout is None else match(text, starts[i], timeout=timeout)
                 if m is not None:
                     return m  # never empty: a rule that can match empty is not scanned
+                if found is not None and not i % 256 and found.timeout(rule.id, rule.guarded) == 0:
+                    return None  # the document's time ran out among many places to try
         except TimeoutError:
             found.ran_out(rule.id, timeout)
         return None
