@@ -29,7 +29,9 @@ from factx.matching.syntax import Unsupported, parse
 if TYPE_CHECKING:
     from factx.rulebook import Rule
 
-_FLAGS = 0  # bytes: every character is scanned as one byte (`_NON_ASCII`)
+# Bytes, every character scanned as one byte (`_NON_ASCII`); case-insensitive, as the expressions
+# are written (`prefilter._class`).
+_FLAGS = hyperscan.HS_FLAG_CASELESS
 _NON_ASCII = "factx.non_ascii"
 codecs.register_error(_NON_ASCII, lambda e: ("\x80" * (e.end - e.start), e.end))
 # Hyperscan refuses longer expressions.

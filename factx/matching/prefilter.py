@@ -46,7 +46,8 @@ from factx.matching.syntax import (
 )
 
 # Repeat counts above these are loosened (a lower minimum, no maximum): still a superset, and
-# Hyperscan compiles large counted repeats of anything but a single character slowly or not at all.
+# Hyperscan compiles large counted repeats slowly or not at all; a repeat of more than one
+# character keeps no count at all (at most one required copy, no maximum).
 MAX_LOW = 8
 MAX_HIGH = 16
 # An alternation written longer than this is cut to `keep` characters deep, in turn.
@@ -84,7 +85,7 @@ class _Part:
 
 _NOTHING = _Part("", 1.0)
 # An expression for one character: a quantifier needs no group around it.
-_ONE = regex.compile(r"[A-Za-z0-9]|\\[^x]|\\x[0-9a-f]{2}|\[[^\[\]]*\]")
+_ONE = regex.compile(r"(?<c>[A-Za-z0-9]|\\[^x]|\\x[0-9a-f]{2}|\[[^\[\]]*\])|\(\?-i:(?&c)\)")
 
 
 def expression(parsed: Parsed, reverse: bool = False, keep: int | None = None) -> str:
@@ -173,7 +174,7 @@ class _Widen:
         if isinstance(node, Alt):
             found = _either([self.walk(option) for option in node.options])
             if found is not None and self.keep is not None and len(found.text) > LARGE:
-                return self.join([_either([self.prefix(node, self.keep)]), self.tail(node, self.keep)])
+                return self.cut(node)
             return found
         if isinstance(node, Repeat):
             return _repeat(self.walk(node.item), node.low, node.high)
@@ -219,35 +220,54 @@ class _Widen:
             self.calling.pop()
             self.caseless -= isinstance(node, Backref)
 
-    def prefix(self, node, keep: int) -> _Part | None:
-        """What `node`'s matches begin with: each exact for its first `keep` characters at least."""
+    def cut(self, node: Alt) -> _Part | None:
+        """A large alternation written `keep` characters deep, then any run of what the rest may
+        hold. Alternatives that may match nothing stay as they are: cut with the others, they
+        would let that run start anywhere."""
+        empty = [option for option in node.options if _nullable(option, self.groups)]
+        rest = Alt(tuple(option for option in node.options if option not in empty))
+        parts = [self.walk(option) for option in empty]
+        if rest.options:
+            start, whole = self.prefix(rest, self.keep)
+            parts.append(start if whole else self.join([start, self.tail(rest)]))
+        return _either(parts)
+
+    def prefix(self, node, keep: int) -> tuple[_Part | None, bool]:
+        """What `node`'s matches begin with, exact for their first `keep` characters at least (an
+        optional part, or a repeat of one character, counts as none of them); and whether that is
+        all of `node`, so that what follows it may be written after it."""
         if keep <= 0:
-            return _NOTHING
+            return _NOTHING, False
         if isinstance(node, Seq):
             parts = []
-            for item in node.items:
-                if keep <= 0:
-                    break
-                parts.append(self.prefix(item, keep))
-                most = self.width(item)[1]
-                keep = 0 if most is None else keep - most
-            return self.join(parts)
+            for i, item in enumerate(node.items):
+                part, whole = self.prefix(item, keep)
+                parts.append(part)
+                keep -= self.width(item)[0]
+                if not whole or keep <= 0 and i + 1 < len(node.items):
+                    return self.join(parts), False
+            return self.join(parts), True
         if isinstance(node, Alt):
-            return _either([self.prefix(option, keep) for option in node.options])
+            found = [self.prefix(option, keep) for option in node.options]
+            return _either([part for part, _ in found]), all(whole for _, whole in found)
         if isinstance(node, (Group, Atomic)):
             return self.prefix(node.item, keep)
+        if isinstance(node, Repeat) and (node.low, node.high) == (0, 1):
+            part, whole = self.prefix(node.item, keep)
+            return _either([part, _NOTHING]), whole
         most = self.width(node)[1]
-        if most is not None and most <= keep:
-            return self.walk(node)
-        return self.tail(node, 0)
+        if isinstance(node, (Chars, Look, Assert)) or isinstance(node, Repeat) and isinstance(node.item, Chars) \
+                or most is not None and most <= keep:
+            return self.walk(node), True
+        return self.tail(node), True
 
-    def tail(self, node, keep: int) -> _Part | None:
-        """Any run of the characters in `node`, as long as what follows its first `keep` may be."""
+    def tail(self, node) -> _Part | None:
+        """Any run of the characters in `node`, as long as `node` may be."""
         found = self.collect(node)
         low, high = self.width(node)
         if not found:
             return _NOTHING if low == 0 else None
-        return _repeat(_class(charsets.merge(sorted(found))), 0, None if high is None else max(0, high - keep))
+        return _repeat(_class(charsets.merge(sorted(found))), 0, high)
 
     def collect(self, node) -> frozenset:
         """The character ranges `node` may match."""
@@ -289,11 +309,12 @@ def _either(options: list[_Part | None]) -> _Part | None:
 def _repeat(inner: _Part | None, low: int, high: int | None) -> _Part | None:
     if inner is None:
         return _NOTHING if low == 0 else None
-    if inner.text == "":
+    if inner.text == "" or high == 0:
         return _NOTHING
-    if high is not None and high > MAX_HIGH:
-        high = None
-    low = min(low, MAX_LOW)
+    one = bool(_ONE.fullmatch(inner.text))
+    if high is not None and (high > MAX_HIGH or high > 1 and not one):
+        high = None  # counted copies of anything but one character are each compiled out
+    low = min(low, MAX_LOW if one else 1)
     # Each count is a way to match: their rates add up (a geometric series without a maximum).
     r = inner.rate
     if high is None:
@@ -305,23 +326,36 @@ def _repeat(inner: _Part | None, low: int, high: int | None) -> _Part | None:
     suffix = {(0, 1): "?", (0, None): "*", (1, None): "+"}.get((low, high))
     if suffix is None:
         suffix = f"{{{low},}}" if high is None else f"{{{low}}}" if low == high else f"{{{low},{high}}}"
-    text = inner.text if _ONE.fullmatch(inner.text) else f"(?:{inner.text})"
+    text = inner.text if one else f"(?:{inner.text})"
     return _Part(text + suffix, rate)
 
 
 @functools.lru_cache(maxsize=4096)
 def _class(ranges: charsets.Ranges) -> _Part | None:
-    """The ASCII part of `ranges` exactly, and any non-ASCII character (scanned as one byte, 0x80-0xFF)."""
+    """The ASCII part of `ranges` exactly, and any non-ASCII character (scanned as one byte, 0x80-0xFF).
+
+    Expressions are compiled case-insensitive (`CASELESS`), which keeps word lists short: a class
+    holding both cases of each of its letters is written in lower case; any other is written
+    as it is, case-sensitive (`(?-i:...)`).
+    """
     if not ranges:
         return None
-    found = [(a, min(b, 0x7F)) for a, b in ranges if a <= 0x7F]
-    rate = sum(sum(_FREQUENCY[a:b + 1]) for a, b in found)
+    points = {c for a, b in ranges if a <= 0x7F for c in range(a, min(b, 0x7F) + 1)}
+    rate = sum(_FREQUENCY[c] for c in points)
+    caseless = all(ord(chr(c).swapcase()) in points for c in points if chr(c).isalpha())
+    if caseless:
+        points = {c for c in points if not chr(c).isupper()}
+    found = charsets.merge((c, c) for c in sorted(points))
     if ranges[-1][1] > 0x7F:
-        found.append((0x80, 0xFF))
+        found += ((0x80, 0xFF),)
         rate += _NON_ASCII_SHARE
     if len(found) == 1 and found[0][0] == found[0][1]:
-        return _Part(_byte(found[0][0]), rate)
-    return _Part("[" + "".join(_byte(a) if a == b else f"{_byte(a)}-{_byte(b)}" for a, b in found) + "]", rate)
+        text = _byte(found[0][0])
+    else:
+        text = "[" + "".join(_byte(a) if a == b else f"{_byte(a)}-{_byte(b)}" for a, b in found) + "]"
+    if not caseless:
+        text = f"(?-i:{text})"
+    return _Part(text, rate)
 
 
 def _byte(value: int) -> str:
