@@ -281,9 +281,15 @@ def eval_cli(
 @rules_app.command("check")
 def rules_check_cli(paths: Annotated[Optional[list[Path]], typer.Argument(help="Rule files or folders.")] = None,
                     plugins_dir: PluginsDir = []) -> None:
-    """Validate rule files: schema, macros, regex compilation."""
+    """Validate rule files: schema, macros, regex compilation; say which rules the matcher cannot scan."""
     engine = _engine(plugins_dir, paths)
     typer.echo(f"{len(engine.rulebook.rules)} rules in {len(engine.rulebook.files)} files: OK")
+    unscanned = {} if engine.matcher.name == "regex" else engine.matcher.unscanned
+    for rule_id, why in unscanned.items():
+        typer.echo(f"{rule_id}: searched with regex alone (slower): {why}")
+    for rule in engine.rulebook.rules:
+        if rule.guarded:
+            typer.echo(f"{rule.id}: matched with a time limit: {rule.guarded}")
 
 
 @rules_app.command("test")

@@ -12,6 +12,7 @@ scanned, so no match tried here is empty.
 from __future__ import annotations
 
 import codecs
+import itertools
 import threading
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -56,7 +57,12 @@ def witness(pattern: str) -> tuple[str | None, str]:
     if parsed.flags & regex.REVERSE:
         return None, "it is read backwards ((?r))"
     failed = 0
-    for expression, rate in start_witnesses(parsed):
+    found = start_witnesses(parsed)
+    try:
+        first = next(found)
+    except Unsupported as e:
+        return None, str(e)
+    for expression, rate in itertools.chain([first], found):
         if rate > MAX_RATE:
             return None, "its pattern, widened, would match almost anywhere"
         if len(expression) > MAX_EXPRESSION:

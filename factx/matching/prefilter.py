@@ -94,7 +94,8 @@ def expression(parsed: Parsed, reverse: bool = False, keep: int | None = None) -
 
 
 def start_witnesses(parsed: Parsed) -> Iterator[tuple[str, float]]:
-    """Reversed expressions reporting every place a match can start, with their rates, rarest first.
+    """Reversed expressions reporting every place a match can start, with their rates, rarest first;
+    Unsupported (when first asked for one) if no such expression can be written.
 
     Only where a match starts matters, so besides the whole pattern, what it
     begins with will do: its leading parts up to any point, or up to a
@@ -115,16 +116,20 @@ def start_witnesses(parsed: Parsed) -> Iterator[tuple[str, float]]:
             heads.append(Seq(items[:i]))
     widen = [_Widen(parsed.groups, True, keep) for keep in KEEPS]
     queue: list[tuple[float, int, int, int]] = []  # rate, length, head, keep index
+    refused: list[Unsupported] = []
 
     def push(head: int, keep: int) -> None:
         try:
             part = widen[keep].whole(heads[head])
-        except Unsupported:
+        except Unsupported as e:
+            refused.append(e)
             return
         heapq.heappush(queue, (part.rate, len(part.text), head, keep))
 
     for head in range(len(heads)):
         push(head, 0)
+    if not queue:
+        raise refused[0]
     seen = set()
     while queue:
         rate, _, head, keep = heapq.heappop(queue)
