@@ -39,12 +39,12 @@ def _settings(**given) -> dict:
 
 
 def _engine(plugins_dirs: list[Path] | None = None, rules_dirs: list[Path] | None = None, strict: bool = False,
-            settings: dict | None = None):
-    from factx.engine import Engine
+            settings: dict | None = None, doc_timeout: float | None = None):
+    from factx.engine import DEFAULT_DOC_TIMEOUT, Engine
 
     try:
         return Engine(plugins_dirs=plugins_dirs or (), rules_dirs=rules_dirs or (), strict=strict,
-                      settings=settings)
+                      settings=settings, doc_timeout=DEFAULT_DOC_TIMEOUT if doc_timeout is None else doc_timeout or None)
     except FactxError as e:
         raise _fail(e) from None
     finally:
@@ -79,6 +79,9 @@ def extract_cli(
     rules_dir: RulesDir = [],
     workers: Annotated[int, typer.Option(min=1, help="Processes to extract with.")] = 1,
     strict: Annotated[bool, typer.Option(help="Fail on an invalid fact or a plugin error.")] = False,
+    doc_timeout: Annotated[Optional[float], typer.Option(
+        min=0, help="Seconds the rules may take on one document (default 60; 0: no limit); a rule still "
+        "running then is cut off there and reported.")] = None,
     date_order: DateOrder = None,
     prefer: Prefer = None,
     convert_to: ConvertTo = None,
@@ -104,7 +107,7 @@ def extract_cli(
     if fmt is OutputFormat.parquet:
         _require("pyarrow", "--format parquet", "parquet")
     settings = _settings(date_order=date_order, prefer=prefer, convert_to=convert_to, rates=rates)
-    engine = _engine(plugins_dir, rules_dir, strict, settings)
+    engine = _engine(plugins_dir, rules_dir, strict, settings, doc_timeout)
     types = _check_types(engine, type_)
     if scheduler is not None:
         from factx.dask.engines import EngineConfig

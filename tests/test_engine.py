@@ -58,6 +58,21 @@ def test_overlap_equal_rank_earlier_wins():
     assert won == [first]
 
 
+@given(st.lists(st.tuples(st.integers(0, 80), st.integers(1, 12), st.integers(0, 3)), max_size=60))
+def test_many_candidates_are_decided_as_few_are(spans):
+    """Past a few thousand candidates the winners are kept in a tree (O(n log n)); the decisions are the same."""
+    from factx import overlaps
+
+    pool = [("p", cand(s, s + n, f"t.r{i % 3}", priority)) for i, (s, n, priority) in enumerate(spans)]
+    decide = lambda: [(d.candidate, d.beaten_by) for d in resolve(pool)]  # noqa: E731
+    few = decide()
+    many, overlaps._MANY = overlaps._MANY, 0
+    try:
+        assert decide() == few
+    finally:
+        overlaps._MANY = many
+
+
 def test_overlap_across_plugins():
     text = "abcdefghij"
     engine = Engine(plugins=[Words("one", [cand(0, 4, "one.x", 1)]), Words("two", [cand(2, 8, "two.y", 1)])],

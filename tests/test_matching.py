@@ -283,3 +283,21 @@ def test_without_a_budget_a_rule_has_no_limit_but_one_try_s():
         spent.ran_out("r", 1.0)
         assert spent.timeout("r", guarded="") == 0
     assert budget.current() is None
+
+
+def test_the_command_line_cuts_a_catastrophic_rule_off_and_writes_every_other_fact(tmp_path):
+    from typer.testing import CliRunner
+
+    from factx.commands import app
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "bad.toml").write_text(
+        f"[[rule]]\nid = 'percent.catastrophic'\ndoc = 'd'\npriority = 1\npattern = '''{CATASTROPHIC}'''\n")
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text("\n".join(json.dumps({"id": f"d{i}", "text": text}) for i, text in enumerate(
+        ["a" * 40 + "! then 5 pct", "rates rose 3 percent", "it fell 2%"])) + "\n")
+    result = CliRunner().invoke(app, ["extract", str(docs), "--rules-dir", str(rules), "--doc-timeout", "0.5"])
+    assert result.exit_code == 1
+    assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == ["5 pct", "3 percent", "2%"]
+    assert "d0 percent.catastrophic: [FX303] rule cut off" in result.stderr
