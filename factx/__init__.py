@@ -15,7 +15,7 @@ _EXPORTS = {
     "PluginError": "factx.errors", "Problem": "factx.errors", "RuleError": "factx.errors",
     "SettingsError": "factx.errors", "hookimpl": "factx.hookspecs", "Fact": "factx.records",
     "FactType": "factx.records", "RangedValue": "factx.records", "Value": "factx.records",
-    "Rule": "factx.rulebook", "RuleSet": "factx.rulebook",
+    "Rule": "factx.rule", "RuleSet": "factx.rulebook",
 }
 
 __all__ = [
@@ -32,4 +32,5 @@ if TYPE_CHECKING:
     from factx.errors import ExitCode, FactxError, PluginError, Problem, RuleError, SettingsError
     from factx.hookspecs import hookimpl
     from factx.records import Fact, FactType, RangedValue, Value
-    from factx.rulebook import Rule, RuleSet
+    from factx.rule import Rule
+    from factx.rulebook import RuleSet

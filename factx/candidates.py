@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import regex
 
-    from factx.rulebook import Rule
+    from factx.rule import Rule
 
 
 @dataclass(slots=True)

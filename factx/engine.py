@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from factx import datelines, hookspecs, matching
 from factx.matching import budget
 from factx.candidates import Candidate
-from factx.documents import Document
+from factx.documents import Document, DocumentLike, Reference, as_document
 from factx.errors import PluginError, Problem, RuleError, SettingsError
 from factx.loading import (
     PluginInfo,
@@ -38,8 +38,6 @@ DEFAULT_DOC_TIMEOUT = 60.0
 # A rule cut off on this many documents is cut off on every later one.
 SWITCH_OFF_AFTER = 3
 
-Reference = date | Literal["auto", "none"]
-DocumentLike = Document | str | Mapping[str, Any]
 
 
 @dataclass(slots=True)
@@ -336,7 +334,9 @@ class Engine:
         if workers > 1:
             from factx.parallel import extract_parallel
 
-            yield from extract_parallel(self, documents, workers, types, reference_date)
+            validators = {name: kind.record_validator for name, kind in self.fact_types.items()}
+            for doc_id, facts, problems in extract_parallel(self, documents, workers, types, reference_date):
+                yield Result(doc_id, [validators[kind].validate_json(data) for kind, data in facts], problems)
             return
         for i, document in enumerate(documents):
             yield self.process(as_document(document, i), types=types, reference_date=reference_date)
@@ -355,16 +355,6 @@ class Engine:
         _, schema = models_json_schema(models, title="factx fact record")
         schema["oneOf"] = [{"$ref": f"#/$defs/{ft.record_model.__name__}"} for ft in self.fact_types.values()]
         return schema
-
-
-def as_document(item: DocumentLike, index: int = 0) -> Document:
-    """A Document from a Document, a str, or a mapping with `id`, `text` and optional `reference_date`."""
-    if isinstance(item, Document):
-        return item
-    if isinstance(item, str):
-        return Document(f"doc-{index}", item)
-    ref = item.get("reference_date")
-    return Document(str(item["id"]), item["text"], date.fromisoformat(ref) if isinstance(ref, str) else ref)
 
 
 def _display(path: Any) -> str:

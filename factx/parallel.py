@@ -5,21 +5,29 @@ import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from factx.documents import Document
-
-if TYPE_CHECKING:
-    from factx.engine import DocumentLike, Engine, Reference, Result
+from factx.documents import Document, DocumentLike, Reference, as_document
+from factx.errors import Problem
 
 BATCH_DOCS = 64
 BATCH_CHARS = 1 << 18
-_engine: Engine | None = None  # the engine a forked worker inherited
+
+# One document's result as it travels back from a worker: its id, its facts as
+# (fact type, record JSON), and its problems.
+Packed = tuple[str, list[tuple[str, str]], list[Problem]]
+
+
+class Processor(Protocol):
+    """What a worker runs documents through: the engine it was forked from."""
+
+    def process(self, document: Document, *, types: list[str] | None, reference_date: Reference) -> Any: ...
+
+
+_engine: Processor | None = None  # the engine a forked worker inherited
 
 
 def _batches(documents: Iterable[DocumentLike]) -> Iterator[list[Document]]:
-    from factx.engine import as_document
-
     batch: list[Document] = []
     size = 0
     for i, item in enumerate(documents):
@@ -33,27 +41,20 @@ def _batches(documents: Iterable[DocumentLike]) -> Iterator[list[Document]]:
         yield batch
 
 
-def _work(batch: list[Document], types: list[str] | None, reference: Reference) -> list[tuple]:
+def _work(batch: list[Document], types: list[str] | None, reference: Reference) -> list[Packed]:
     out = []
     for doc in batch:
         r = _engine.process(doc, types=types, reference_date=reference)
+        # Records travel as JSON: pydantic writes and validates it in compiled code, cheaper for the
+        # parent than validating dicts, and far cheaper than model_construct, which is Python.
         out.append((r.doc_id, [(f.type, f.model_dump_json()) for f in r.facts], r.problems))
     return out
 
 
-def _rebuild(engine: Engine, packed: list[tuple]) -> Iterator[Result]:
-    from factx.engine import Result
-
-    types = engine.fact_types
-    for doc_id, facts, problems in packed:
-        # Records travel as JSON: pydantic writes and validates it in compiled code, cheaper for the
-        # parent than validating dicts, and far cheaper than model_construct, which is Python.
-        yield Result(doc_id, [types[kind].record_validator.validate_json(data) for kind, data in facts], problems)
-
-
-def extract_parallel(engine: Engine, documents: Iterable[DocumentLike], workers: int,
-                     types: list[str] | None, reference: Reference) -> Iterator[Result]:
-    """Results in input order; at most two batches per worker are in flight, so memory stays flat.
+def extract_parallel(engine: Processor, documents: Iterable[DocumentLike], workers: int,
+                     types: list[str] | None, reference: Reference) -> Iterator[Packed]:
+    """Each document's packed result, in input order; at most two batches per worker are in
+    flight, so memory stays flat.
 
     Workers are forked, so they share the built engine and its plugins
     without rebuilding or pickling them.
@@ -66,6 +67,6 @@ def extract_parallel(engine: Engine, documents: Iterable[DocumentLike], workers:
         for batch in _batches(documents):
             pending.append(pool.submit(_work, batch, types, reference))
             if len(pending) >= 2 * workers:
-                yield from _rebuild(engine, pending.popleft().result())
+                yield from pending.popleft().result()
         while pending:
-            yield from _rebuild(engine, pending.popleft().result())
+            yield from pending.popleft().result()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -16,7 +16,8 @@ from factx.candidates import Candidate, Draft
 from factx.errors import Problem, RuleError
 from factx.matching.charsets import first_chars
 from factx.matching.syntax import guarded
-from factx.rulefile import Counterexample, Example, ParsedFile, parse_rule_file
+from factx.rule import Rule
+from factx.rulefile import ParsedFile, parse_rule_file
 
 if TYPE_CHECKING:
     from factx.matching import Matcher
@@ -80,31 +81,6 @@ def _trie_pattern(node: dict[str, dict], from_end: bool = False) -> str:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     return f"(?:{body})?" if "" in node else body
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Rule:
-    """A compiled rule. `file` and `line` say where it was defined."""
-
-    id: str
-    doc: str
-    priority: int
-    confidence: float
-    emit: bool
-    pattern: regex.Pattern[str]
-    file: str
-    line: int
-    examples: tuple[Example, ...]
-    counterexamples: tuple[Counterexample, ...]
-    guarded: str = ""  # why it is matched with a time limit (its pattern may backtrack without end), or ""
-    backward: bool = field(init=False)  # `(?r)`: scans from the end
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "backward", bool(self.pattern.flags & regex.REVERSE))
-
-    @property
-    def fact_type(self) -> str:
-        return self.id.split(".", 1)[0]
 
 
 @dataclass(frozen=True, slots=True)

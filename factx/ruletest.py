@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from factx.documents import Document
 from factx.engine import Engine, Result
-from factx.rulebook import Rule
+from factx.rule import Rule
 from factx.rulefile import Counterexample, Example
 
 

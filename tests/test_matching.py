@@ -12,7 +12,8 @@ from factx.matching import budget
 from factx.matching.hyperscan_path import HyperscanMatcher, witness
 from factx.matching.regex_path import RegexMatcher
 from factx.matching.syntax import Unsupported, guarded, parse
-from factx.rulebook import Rule, RuleSet
+from factx.rule import Rule
+from factx.rulebook import RuleSet
 from tests.conftest import SHARED
 
 REUTERS = SHARED / "corpus" / "reuters21578.jsonl"

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     import regex
 
-    from factx.rulebook import Rule
+    from factx.rule import Rule
 
 NAMES = ("hyperscan", "regex")
 _noticed = False

@@ -28,7 +28,7 @@ from factx.matching.regex_path import search
 from factx.matching.syntax import Unsupported, parse
 
 if TYPE_CHECKING:
-    from factx.rulebook import Rule
+    from factx.rule import Rule
 
 # Bytes, every character scanned as one byte (`_NON_ASCII`); case-insensitive, as the expressions
 # are written (`prefilter._class`).

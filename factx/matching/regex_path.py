@@ -9,7 +9,7 @@ from factx.matching import budget
 if TYPE_CHECKING:
     import regex
 
-    from factx.rulebook import Rule
+    from factx.rule import Rule
 
 
 def search(rule: Rule, text: str, pos: int) -> regex.Match[str] | None:
