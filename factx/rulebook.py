@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -14,8 +14,6 @@ import regex
 from factx import patterncache, stored
 from factx.candidates import Candidate, Draft
 from factx.errors import Problem, RuleError
-from factx.matching.charsets import first_chars
-from factx.matching.syntax import guarded
 from factx.rule import Rule
 from factx.rulefile import ParsedFile, parse_rule_file
 
@@ -173,6 +171,15 @@ class RuleBook:
         """The rules of one fact type, in load order, matched by `matcher`."""
         rules = tuple(rule for rule in self.rules if rule.fact_type == fact_type)
         return RuleSet(fact_type, rules, self.lists, matcher)
+
+
+def _guarded(pattern: str) -> str:
+    """Why a pattern is matched with a time limit (`syntax.guarded`); imported only for a pattern
+    not met before, as the answer is kept on disk."""
+    from factx.matching.charsets import first_chars
+    from factx.matching.syntax import guarded
+
+    return guarded(pattern, first_chars)
 
 
 def _files_of(source: RuleSource) -> list[tuple[Path | Traversable, str]]:
@@ -345,9 +352,8 @@ def load_rulebook(sources: Iterable[RuleSource]) -> RuleBook:
             pattern = compiler.compile(spec.pattern, f"{pf.path}:{pf.pattern_line(index)}", spec.id)
             rule = None
             if pattern is not None and spec.enabled:
-                risk = stored.by_content("guarded", pattern.pattern, lambda: guarded(pattern.pattern, first_chars))
                 rule = Rule(spec.id, spec.doc, spec.priority, spec.confidence, spec.emit, pattern,
-                            pf.path, line, tuple(spec.example), tuple(spec.counterexample), risk)
+                            pf.path, line, tuple(spec.example), tuple(spec.counterexample))
             # Popping first keeps an override at the position of the file that defines it.
             by_id.pop(spec.id, None)
             by_id[spec.id] = (rule, layer)
@@ -359,4 +365,13 @@ def load_rulebook(sources: Iterable[RuleSource]) -> RuleBook:
     if compiler.problems:
         raise RuleError(compiler.problems)
     rules = [rule for rule, _ in by_id.values() if rule is not None]
-    return RuleBook(rules, compiler.lists, files)
+    return RuleBook(_with_guards(rules), compiler.lists, files)
+
+
+def _with_guards(rules: list[Rule]) -> list[Rule]:
+    """The rules, each with why it is matched under a time limit, if it is (`syntax.guarded`): kept
+    on disk for the whole rule book, and for each pattern, as reading patterns takes a while."""
+    patterns = [rule.pattern.pattern for rule in rules]
+    risks = stored.by_content("guards", "\0".join(patterns), lambda: [
+        stored.by_content("guarded", pattern, lambda pattern=pattern: _guarded(pattern)) for pattern in patterns])
+    return [replace(rule, guarded=risk) if risk else rule for rule, risk in zip(rules, risks)]

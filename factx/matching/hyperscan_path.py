@@ -23,9 +23,7 @@ import regex
 
 from factx import stored
 from factx.matching import budget
-from factx.matching.prefilter import start_witnesses
 from factx.matching.regex_path import search
-from factx.matching.syntax import Unsupported, parse
 
 if TYPE_CHECKING:
     from factx.rule import Rule
@@ -50,6 +48,10 @@ def _version() -> str:
 
 def witness(pattern: str) -> tuple[str | None, str]:
     """The rarest expression reporting where `pattern` can start, or None and why there is none."""
+    # Only for a pattern not met before (the result is kept on disk): reading patterns costs imports.
+    from factx.matching.prefilter import start_witnesses
+    from factx.matching.syntax import Unsupported, parse
+
     try:
         parsed = parse(pattern)
     except Unsupported as e:
@@ -99,30 +101,28 @@ class HyperscanMatcher:
 
     def __init__(self, rules: Sequence[Rule]):
         self.unscanned: dict[str, str] = {}
-        self._slot: dict[int, int] = {}  # id(rule) -> its expression's id (across databases)
-        groups: dict[str, list[tuple[int, str]]] = {}
+        self._slot: dict[int, tuple[int, int]] = {}  # id(rule) -> its database, its expression there
+        groups: dict[str, list[Rule]] = {}
         for rule in rules:
-            found, why = stored.by_content("witness", f"{_version()}\0{rule.pattern.pattern}",
-                                           lambda rule=rule: witness(rule.pattern.pattern))
-            if found is None:
-                self.unscanned[rule.id] = why
-                continue
-            self._slot[id(rule)] = len(self._slot)
-            groups.setdefault(_group_of(rule), []).append((self._slot[id(rule)], found))
-        self._databases = [self._database(members) for members in groups.values()]
+            groups.setdefault(_group_of(rule), []).append(rule)
+        self._databases: list[tuple[hyperscan.Database, int]] = []  # each with its number of expressions
+        for members in groups.values():
+            # One entry on disk for a group's expressions and database: one read at start-up.
+            found, blob = stored.by_content("scan", _version() + "".join("\0" + r.pattern.pattern for r in members),
+                                            lambda members=members: _scan_plan(members))
+            scanned = [(rule, expression) for rule, (expression, _) in zip(members, found) if expression is not None]
+            self.unscanned.update({rule.id: why for rule, (expression, why) in zip(members, found) if expression is None})
+            if scanned:
+                for slot, (rule, _) in enumerate(scanned):
+                    self._slot[id(rule)] = (len(self._databases), slot)
+                self._databases.append((hyperscan.loadb(blob, hyperscan.HS_MODE_BLOCK), len(scanned)))
         self._local = threading.local()
-
-    @staticmethod
-    def _database(members: list[tuple[int, str]]) -> hyperscan.Database:
-        blob = stored.by_content("hyperscan", _version() + "".join(f"\0{slot}\0{e}" for slot, e in members),
-                                 lambda: hyperscan.dumpb(_compile(members)))
-        return hyperscan.loadb(blob, hyperscan.HS_MODE_BLOCK)
 
     def search(self, text: str, rule: Rule, pos: int) -> regex.Match[str] | None:
         slot = self._slot.get(id(rule))
         if slot is None:
             return search(rule, text, pos)
-        starts = self._starts(text)[slot]
+        starts = self._starts(text)[slot[0]][slot[1]]
         found = budget.current()
         timeout = None if found is None else found.timeout(rule.id, rule.guarded)
         if timeout == 0:
@@ -139,8 +139,8 @@ class HyperscanMatcher:
             found.ran_out(rule.id, timeout)
         return None
 
-    def _starts(self, text: str) -> list[list[int]]:
-        """Per expression, where its rule may start in `text`, in order.
+    def _starts(self, text: str) -> list[list[list[int]]]:
+        """Per database, per expression, where its rule may start in `text`, in order.
 
         The last text's are kept, per thread: every plugin asks for the same document.
         """
@@ -150,26 +150,34 @@ class HyperscanMatcher:
             local.text = text
         return local.starts
 
-    def _scan(self, text: str) -> list[list[int]]:
-        found: list[list[int]] = [[] for _ in range(len(self._slot))]
-        if not self._databases:
-            return found
+    def _scan(self, text: str) -> list[list[list[int]]]:
         # One byte per character (non-ASCII ones as bytes 0x80-0xFF), so offsets are `str` indices.
         data = text[::-1].encode("latin-1", errors=_NON_ASCII)
         size = len(text)
+        out = []
+        for (db, count), scratch in zip(self._databases, self._scratches()):
+            found: list[list[int]] = [[] for _ in range(count)]
 
-        def on_match(slot: int, _from: int, end: int, _flags: int, _context: object) -> None:
-            found[slot].append(size - end)
+            def on_match(slot: int, _from: int, end: int, _flags: int, _context: object, found=found) -> None:
+                found[slot].append(size - end)
 
-        for db, scratch in zip(self._databases, self._scratches()):
             db.scan(data, match_event_handler=on_match, scratch=scratch)
-        for starts in found:
-            starts.reverse()  # reported from the end of the text
-        return found
+            for starts in found:
+                starts.reverse()  # reported from the end of the text
+            out.append(found)
+        return out
 
     def _scratches(self) -> list[hyperscan.Scratch]:
         """This thread's scratch space for each database."""
         local = self._local
         if getattr(local, "scratches", None) is None:
-            local.scratches = [hyperscan.Scratch(db) for db in self._databases]
+            local.scratches = [hyperscan.Scratch(db) for db, _ in self._databases]
         return local.scratches
+
+
+def _scan_plan(members: list[Rule]) -> tuple[list[tuple[str | None, str]], bytes | None]:
+    """For rules that share a database: each one's expression (or None and why), and the database."""
+    found = [stored.by_content("witness", f"{_version()}\0{rule.pattern.pattern}",
+                               lambda rule=rule: witness(rule.pattern.pattern)) for rule in members]
+    expressions = [expression for expression, _ in found if expression is not None]
+    return found, hyperscan.dumpb(_compile(list(enumerate(expressions)))) if expressions else None
