@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from factx import datelines, hookspecs
 from factx.candidates import Candidate
-from factx.documents import Document
+from factx.documents import Document, lone_surrogate
 from factx.errors import PluginError, Problem, RuleError, SettingsError
 from factx.loading import (
     PluginInfo,
@@ -224,6 +224,8 @@ class Engine:
                 reference_date: Reference = "auto") -> Result:
         """Extract from one document, returning facts, problems and every overlap decision."""
         doc = as_document(document)
+        if (problem := _not_unicode(doc)) is not None:
+            return Result(doc.id, problems=[problem])
         ref = self.reference_date(doc, reference_date)
         if ref != doc.reference_date:
             doc = Document(doc.id, doc.text, ref, doc.path)
@@ -300,7 +302,8 @@ class Engine:
             yield from extract_parallel(self, documents, workers, types, reference_date)
             return
         for i, document in enumerate(documents):
-            yield self.process(as_document(document, i), types=types, reference_date=reference_date)
+            doc = document_or_problem(document, i)
+            yield doc if isinstance(doc, Result) else self.process(doc, types=types, reference_date=reference_date)
 
     def explain(self, text: str, *, reference_date: Reference = "auto", types: Iterable[str] | None = None) -> Result:
         """Extract from `text` keeping every candidate's decision: what won, what lost and to what."""
@@ -319,13 +322,38 @@ class Engine:
 
 
 def as_document(item: DocumentLike, index: int = 0) -> Document:
-    """A Document from a Document, a str, or a mapping with `id`, `text` and optional `reference_date`."""
+    """A Document from a Document, a str, or a mapping with `text` and optional `id` and `reference_date`.
+
+    A str, or a mapping without an id, is named `doc-<index>`.
+    """
     if isinstance(item, Document):
         return item
     if isinstance(item, str):
         return Document(f"doc-{index}", item)
+    if not isinstance(item.get("text"), str):
+        raise TypeError(f'"text" must be a str, not {type(item.get("text")).__name__}')
     ref = item.get("reference_date")
-    return Document(str(item["id"]), item["text"], date.fromisoformat(ref) if isinstance(ref, str) else ref)
+    doc_id = item.get("id")
+    return Document(f"doc-{index}" if doc_id is None else str(doc_id), item["text"],
+                    date.fromisoformat(ref) if isinstance(ref, str) else ref)
+
+
+def document_or_problem(item: DocumentLike, index: int) -> Document | Result:
+    """The item as a Document, or, when it is not one, its Result: the problem, never an exception."""
+    try:
+        return as_document(item, index)
+    except Exception as e:  # whatever a malformed item raises while it is read: a bad input, not a fault
+        where = f"doc-{index}"
+        return Result(where, problems=[Problem("FX405", f"not a document: {type(e).__name__}: {e}", where)])
+
+
+def _not_unicode(doc: Document) -> Problem | None:
+    """A problem if the document's id or text holds a lone surrogate, which no output can write."""
+    for name, value in (("id", doc.id), ("text", doc.text)):
+        if isinstance(value, str) and (at := lone_surrogate(value)) is not None:
+            where = doc.id.encode("utf-8", "backslashreplace").decode("utf-8")
+            return Problem("FX404", f"{name} is not Unicode text: a lone surrogate U+{ord(value[at]):04X} at offset {at}", where)
+    return None
 
 
 def _display(path: Any) -> str:

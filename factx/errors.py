@@ -34,12 +34,14 @@ CODES = {
     "FX206": "a setting is invalid",
     "FX301": "plugin raised while extracting",
     "FX302": "fact failed validation",
+    "FX303": "fact cannot be written in the output format",
     "FX401": "no such file or folder",
     "FX402": "empty document",
     "FX403": "binary file",
-    "FX404": "not UTF-8",
-    "FX405": "bad JSON Lines record",
-    "FX406": "cannot read file",
+    "FX404": "not UTF-8 (or not Unicode text)",
+    "FX405": "bad JSON Lines record or document",
+    "FX406": "cannot read file (or not a regular file)",
+    "FX407": "cannot write the output",
 }
 
 

@@ -2,30 +2,39 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
 from factx.documents import Document
+from factx.errors import Problem
 
 if TYPE_CHECKING:
     from factx.engine import DocumentLike, Engine, Reference, Result
 
 BATCH_DOCS = 64
 BATCH_CHARS = 1 << 18
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _engine: Engine | None = None  # the engine a forked worker inherited
 
 
-def _batches(documents: Iterable[DocumentLike]) -> Iterator[list[Document]]:
-    from factx.engine import as_document
+def _batches(documents: Iterable[DocumentLike]) -> Iterator[list[Document | Result]]:
+    from factx.engine import Result, document_or_problem
 
-    batch: list[Document] = []
+    batch: list[Document | Result] = []
     size = 0
     for i, item in enumerate(documents):
-        doc = as_document(item, i)
+        doc = document_or_problem(item, i)
         batch.append(doc)
-        size += len(doc.text)
+        size += 0 if isinstance(doc, Result) else len(doc.text)
         if len(batch) >= BATCH_DOCS or size >= BATCH_CHARS:
             yield batch
             batch, size = [], 0
@@ -33,12 +42,23 @@ def _batches(documents: Iterable[DocumentLike]) -> Iterator[list[Document]]:
         yield batch
 
 
-def _work(batch: list[Document], types: list[str] | None, reference: Reference) -> list[tuple]:
+def _work(batch: list[Document | Result], types: list[str] | None, reference: Reference) -> list[tuple]:
     out = []
     for doc in batch:
-        r = _engine.process(doc, types=types, reference_date=reference)
-        out.append((r.doc_id, [(f.type, f.model_dump_json()) for f in r.facts], r.problems))
+        r = doc if not isinstance(doc, Document) else _engine.process(doc, types=types, reference_date=reference)
+        facts, problems = [], list(r.problems)
+        for f in r.facts:
+            try:
+                facts.append((f.type, f.model_dump_json()))
+            except ValueError as e:  # a value JSON cannot hold: this fact is lost, not the run
+                problems.append(_unsendable(f, e))
+        out.append((r.doc_id, facts, problems))
     return out
+
+
+def _unsendable(fact: Any, error: Exception) -> Problem:
+    return Problem("FX303", f"fact cannot be passed between processes as JSON: {error}",
+                   f"{fact.doc_id}:{fact.start}", fact.rule)
 
 
 def _rebuild(engine: Engine, packed: list[tuple]) -> Iterator[Result]:
@@ -48,7 +68,43 @@ def _rebuild(engine: Engine, packed: list[tuple]) -> Iterator[Result]:
     for doc_id, facts, problems in packed:
         # Records travel as JSON: pydantic writes and validates it in compiled code, cheaper for the
         # parent than validating dicts, and far cheaper than model_construct, which is Python.
-        yield Result(doc_id, [types[kind].record_validator.validate_json(data) for kind, data in facts], problems)
+        result = Result(doc_id, problems=problems)
+        for kind, data in facts:
+            try:
+                result.facts.append(types[kind].record_validator.validate_json(data))
+            except ValidationError as e:
+                result.problems.append(Problem("FX303", f"fact did not survive the trip between processes: {e}", doc_id))
+        yield result
+
+
+def _worker_started(parent: int) -> None:
+    """Set a worker up: it ends with its parent, and leaves Ctrl-C and SIGTERM to it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers itself
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited through fork
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now, their batches unfinished: the caller left early, failed or was interrupted."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public way before Python 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(5)
 
 
 def extract_parallel(engine: Engine, documents: Iterable[DocumentLike], workers: int,
@@ -56,16 +112,22 @@ def extract_parallel(engine: Engine, documents: Iterable[DocumentLike], workers:
     """Results in input order; at most two batches per worker are in flight, so memory stays flat.
 
     Workers are forked, so they share the built engine and its plugins
-    without rebuilding or pickling them.
+    without rebuilding or pickling them. They end with the parent process,
+    even when it is killed, and when the caller stops early.
     """
     global _engine
     _engine = engine
     context = multiprocessing.get_context("fork")
     pending: deque[Future[Any]] = deque()
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_started, initargs=(os.getpid(),))
+    try:
         for batch in _batches(documents):
             pending.append(pool.submit(_work, batch, types, reference))
             if len(pending) >= 2 * workers:
                 yield from _rebuild(engine, pending.popleft().result())
         while pending:
             yield from _rebuild(engine, pending.popleft().result())
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()
