@@ -88,15 +88,18 @@ def extract_cli(
     rates: Rates = None,
 ) -> None:
     """Extract facts from documents and write one record per fact."""
-    from factx.outputs import OutputFormat
+    from factx.outputs import OutputFormat, check_output
 
     try:
         fmt = OutputFormat(format_)
     except ValueError:
         raise typer.BadParameter(f"{format_!r} is not one of jsonl, json, csv, table", param_hint="--format") from None
     reference = _reference(reference_date)
-    if output is not None and not output.parent.is_dir():
-        raise typer.BadParameter(f"folder {str(output.parent)!r} does not exist", param_hint="--output")
+    if output is not None:
+        try:
+            check_output(output)
+        except ValueError as e:
+            raise typer.BadParameter(str(e), param_hint="--output") from None
     settings = _settings(date_order=date_order, prefer=prefer, convert_to=convert_to, rates=rates)
     engine = _engine(plugins_dir, rules_dir, strict, settings)
     code = extract(engine, paths, fmt, output, _check_types(engine, type_), reference, workers)
