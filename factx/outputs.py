@@ -8,7 +8,8 @@ import os
 import stat
 import sys
 import tempfile
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from enum import Enum
 from pathlib import Path
 from typing import IO
@@ -93,18 +94,12 @@ class FactWriter:
         self._final: str | None = None
         self.count = 0
         self._rows: list[tuple[str, ...]] = []
-        try:
+        with self._discarding_on_error():
             self.stream = (stdout or sys.stdout) if self.target is None else self._open(self.target)
             if fmt is OutputFormat.csv:
                 self.stream.write(",".join(CSV_COLUMNS) + "\n")
             elif fmt is OutputFormat.json:
                 self.stream.write("[")
-        except OSError as e:
-            self.discard()
-            raise self._failed(e) from e
-        except BaseException:
-            self.discard()
-            raise
 
     def _open(self, target: Path) -> IO[str]:
         try:
@@ -118,10 +113,19 @@ class FactWriter:
                                          dir=os.path.dirname(self._final))
         return os.fdopen(fd, "w", encoding="utf-8", newline="")
 
-    def _failed(self, error: OSError) -> OSError | OutputError:
-        """The error to raise for an error of the output: a closed pipe stays one, the rest name the output."""
-        if isinstance(error, BrokenPipeError):
-            return error
+    @contextmanager
+    def _discarding_on_error(self) -> Iterator[None]:
+        """Remove the partial file on any error; an error of the output names it."""
+        try:
+            yield
+        except BaseException as e:
+            self.discard()
+            if isinstance(e, OSError) and not isinstance(e, BrokenPipeError):
+                raise self._failed(e) from e
+            raise
+
+    def _failed(self, error: OSError) -> OutputError:
+        """The error to raise for an error of the output (a closed pipe is not one: nobody reads any more)."""
         name = str(self.target) if self.target is not None else "stdout"
         return OutputError(Problem("FX407", f"cannot write the facts: {error.strerror or error}", name))
 
@@ -130,6 +134,8 @@ class FactWriter:
             text = self._render(fact)
             if text is not None:
                 self.stream.write(text)  # encodes the whole text before writing any of it
+        except BrokenPipeError:
+            raise
         except OSError as e:
             raise self._failed(e) from e
         except (ValueError, TypeError, RecursionError) as e:
@@ -156,7 +162,7 @@ class FactWriter:
         return None
 
     def close(self) -> None:
-        try:
+        with self._discarding_on_error():
             if self.fmt is OutputFormat.json:
                 self.stream.write("\n]\n" if self.count else "]\n")
             elif self.fmt is OutputFormat.table:
@@ -167,12 +173,6 @@ class FactWriter:
             if self._tmp is not None:
                 os.replace(self._tmp, self._final)
                 self._tmp = None
-        except OSError as e:
-            self.discard()
-            raise self._failed(e) from e
-        except BaseException:
-            self.discard()
-            raise
 
     def discard(self) -> None:
         """Remove a partial file; never raises, so the error that led here is the one reported."""
