@@ -13,7 +13,7 @@ from typing import Any, Literal
 import pluggy
 from pydantic import ValidationError
 
-from factx import datelines, hookspecs
+from factx import datelines, hookspecs, matching
 from factx.candidates import Candidate
 from factx.documents import Document, lone_surrogate
 from factx.errors import PluginError, Problem, RuleError, SettingsError
@@ -28,7 +28,7 @@ from factx.loading import (
 )
 from factx.overlaps import Decision, resolve
 from factx.records import Fact, FactType
-from factx.rulebook import RuleBook, RuleSource, load_rulebook
+from factx.rulebook import RuleBook, RuleSet, RuleSource, load_rulebook
 
 log = logging.getLogger("factx")
 
@@ -57,6 +57,8 @@ class Engine:
     :param strict: raise on a plugin error or an invalid fact instead of reporting and dropping it.
     :param settings: options for plugins, e.g. ``date_order``, ``prefer``, ``convert_to``, ``rates``
         (see each plugin); each plugin reads them once in ``factx_configure``.
+    :param matcher: how rules are matched, ``"hyperscan"`` or ``"regex"`` (see ``factx.matching``);
+        by default ``FACTX_MATCHER``, else ``hyperscan`` where it is installed. Both give the same facts.
 
     Built once, an engine holds no per-document state and is safe to share between threads.
     """
@@ -71,6 +73,7 @@ class Engine:
         rules_dirs: Iterable[str | Path] = (),
         strict: bool = False,
         settings: Mapping[str, Any] | None = None,
+        matcher: str | None = None,
     ):
         self.strict = strict
         self.settings = MappingProxyType(dict(settings or {}))
@@ -86,11 +89,15 @@ class Engine:
         self.fact_types: dict[str, FactType] = {}
         self._collect_fact_types()
         self.rulebook = self._load_rules([Path(d) for d in rules_dirs])
+        try:
+            self.matcher = matching.create(self.rulebook.rules, matcher)
+        except ValueError as e:
+            raise SettingsError(Problem("FX206", str(e))) from e
         self._extractors: list[tuple[PluginInfo, Any, dict[str, Any]]] = []
         for info in self.plugins.values():
             impl = self._impl(info.name, "factx_extract")
             if impl is not None and info.fact_type is not None:
-                ruleset = self.rulebook.for_type(info.fact_type.name)
+                ruleset = self.rulebook.for_type(info.fact_type.name, self.matcher)
                 info.rule_count = len(ruleset)
                 args = {"rules": ruleset, "config": self._configure(info)}
                 self._extractors.append((info, impl, args))
@@ -194,6 +201,10 @@ class Engine:
         if orphans:
             raise RuleError(orphans)
         return book
+
+    def ruleset(self, fact_type: str) -> RuleSet:
+        """The rules of one fact type, as its plugin gets them (matched by this engine's matcher)."""
+        return self.rulebook.for_type(fact_type, self.matcher)
 
     # -- extracting -----------------------------------------------------------
 

@@ -5,18 +5,19 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import product
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import regex
 
 from factx import patterncache, stored
 from factx.candidates import Candidate, Draft
 from factx.errors import Problem, RuleError
-from factx.lexicon import Lexicon
 from factx.rulefile import Counterexample, Example, ParsedFile, parse_rule_file
+
+if TYPE_CHECKING:
+    from factx.matching import Matcher
 
 # `{NAME}`, or `{LIST|LIST...}` (any entry of several word lists), but not an escaped brace
 # nor a property such as `\p{L}` or `\N{EURO SIGN}`.
@@ -117,61 +118,15 @@ class RuleSource:
     overrides: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Trigger:
-    """A file's cheap pre-scan: without a hit its rules are skipped; with
-    `window`, they only run within that many characters of a hit; `anchored`,
-    they are only tried at a hit: a rule must start where a hit starts or,
-    if it scans backwards (`(?r)`), end where a hit ends.
-
-    Hits are those of `pattern` and, if the file has trigger words, those the
-    shared `words` lexicon finds for `file`.
-    """
-
-    pattern: regex.Pattern[str] | None
-    window: int | None = None
-    anchored: bool = False
-    words: Lexicon | None = None
-    file: str = ""
-
-    def hits(self, text: str) -> list[tuple[int, int]]:
-        """Where the hits start and end, in order."""
-        found = [hit.span() for hit in self.pattern.finditer(text)] if self.pattern is not None else []
-        if self.words is not None:
-            more = self.words.hits(text).get(self.file)
-            if more:
-                found = sorted({*found, *more}) if found else more
-        return found
-
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """The stretches of `text` worth matching, merged, in order."""
-        if self.window is None:
-            hit = (self.pattern is not None and self.pattern.search(text)) or (
-                self.words is not None and self.file in self.words.hits(text))
-            return [(0, len(text))] if hit else []
-        spans: list[tuple[int, int]] = []
-        for start, end in self.hits(text):
-            start, end = max(0, start - self.window), min(len(text), end + self.window)
-            if spans and start <= spans[-1][1]:
-                spans[-1] = (spans[-1][0], end)
-            else:
-                spans.append((start, end))
-        return spans
-
-
 class RuleSet:
-    """The rules of one fact type, grouped under the triggers of their files."""
+    """The rules of one fact type, with the shared word lists, and the matcher that finds them."""
 
-    def __init__(
-        self,
-        fact_type: str,
-        groups: list[tuple[Trigger | None, tuple[Rule, ...]]],
-        lists: Mapping[str, Mapping[str, Any]],
-    ):
+    def __init__(self, fact_type: str, rules: tuple[Rule, ...], lists: Mapping[str, Mapping[str, Any]],
+                 matcher: Matcher):
         self.fact_type = fact_type
-        self.groups = groups
-        self.rules = tuple(rule for _, rules in groups for rule in rules)
+        self.rules = rules
         self.lists = lists
+        self.matcher = matcher
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -181,17 +136,8 @@ class RuleSet:
         return self.lists[list_name][normalize_key(surface)]
 
     def matches(self, text: str) -> Iterator[tuple[Rule, regex.Match[str]]]:
-        """Every non-empty match of every rule, where its file's trigger allows."""
-        for trigger, rules in self.groups:
-            if trigger is not None and trigger.anchored:
-                yield from _anchored_matches(text, trigger.hits(text), rules)
-                continue
-            spans = [(0, len(text))] if trigger is None else trigger.spans(text)
-            for rule in rules:
-                for start, end in spans:
-                    for m in rule.pattern.finditer(text, start, end):
-                        if m.end() > m.start():
-                            yield rule, m
+        """Every non-empty match of every rule: at each position where its pattern matches, rule by rule."""
+        return self.matcher.matches(text, self.rules)
 
     def candidates(self, text: str, build: Build) -> Iterator[Candidate]:
         """Turn matches into candidates with `build(rule, match)`.
@@ -212,48 +158,21 @@ class RuleSet:
                 yield Candidate(m.start(), m.end(), rule, drafts)
 
 
-def _anchored_matches(text: str, hits: list[tuple[int, int]], rules: tuple[Rule, ...]) -> Iterator[tuple[Rule, regex.Match[str]]]:
-    if not hits:
-        return
-    # Overlapping hits may share a start ("chief", "chief executive") or an end: a rule is tried once there.
-    starts = sorted({start for start, _ in hits})
-    ends = sorted({end for _, end in hits})
-    for rule in rules:
-        match = rule.pattern.match
-        if rule.backward:
-            # A backward match is anchored at `endpos`: text past the hit is out of its sight.
-            found = [match(text, 0, end) for end in ends]
-        else:
-            found = [match(text, start) for start in starts]
-        for m in found:
-            if m and m.end() > m.start():
-                yield rule, m
-
-
 class RuleBook:
     """Every loaded rule, by fact type, with the shared macros and word lists."""
 
-    def __init__(self, rules: list[Rule], triggers: dict[str, Trigger | None],
-                 lists: dict[str, dict[str, Any]], files: list[str]):
+    def __init__(self, rules: list[Rule], lists: dict[str, dict[str, Any]], files: list[str]):
         self.rules = rules
         self.lists = lists
         self.files = files
-        self._triggers = triggers
 
     def fact_types(self) -> set[str]:
         return {rule.fact_type for rule in self.rules}
 
-    def for_type(self, fact_type: str) -> RuleSet:
-        """The rules of one fact type, in load order, grouped by their file's trigger."""
-        groups: dict[str, list[Rule]] = {}
-        for rule in self.rules:
-            if rule.fact_type == fact_type:
-                groups.setdefault(rule.file, []).append(rule)
-        return RuleSet(
-            fact_type,
-            [(self._triggers.get(file), tuple(rules)) for file, rules in groups.items()],
-            self.lists,
-        )
+    def for_type(self, fact_type: str, matcher: Matcher) -> RuleSet:
+        """The rules of one fact type, in load order, matched by `matcher`."""
+        rules = tuple(rule for rule in self.rules if rule.fact_type == fact_type)
+        return RuleSet(fact_type, rules, self.lists, matcher)
 
 
 def _files_of(source: RuleSource) -> list[tuple[Path | Traversable, str]]:
@@ -289,19 +208,6 @@ class _Compiler:
         self.define(name, stored.by_content("lists", "\0".join(keys), lambda: list_pattern(keys)), where, line, layer)
         self.lists[name] = {normalize_key(k): v for k, v in entries.items()}
         self.list_keys[name] = keys
-
-    def words(self, entries: list[str], where: str) -> list[str]:
-        """Trigger words with each `{LIST}` in them replaced by each of the list's entries in turn."""
-        out = []
-        for entry in entries:
-            pieces = _REF.split(entry)  # text, list names, text, ...
-            undefined = [name for names in pieces[1::2] for name in names.split("|") if name not in self.list_keys]
-            for name in undefined:
-                self.problems.append(Problem("FX102", f"{{{name}}} in trigger_words is not a defined list", where))
-            if not undefined:
-                choices = [[piece] if i % 2 == 0 else self.union_keys(piece) for i, piece in enumerate(pieces)]
-                out += ["".join(words) for words in product(*choices)]
-        return out
 
     def union_keys(self, names: str) -> list[str]:
         """The entries of the word lists `A|B|...`, each once, in order."""
@@ -426,17 +332,8 @@ def load_rulebook(sources: Iterable[RuleSource]) -> RuleBook:
     # Every macro must expand, used or not; compiling each alone is left for when a pattern fails.
     expandable = [name for name, (_, where, line, _) in list(compiler.definitions.items())
                   if compiler.checked_expand("{" + name + "}", f"{where}:{line}") is not None]
-    words = {pf.path: compiler.words(pf.spec.trigger_words, f"{pf.path}:{pf.words_line}")
-             for pf, _ in parsed if pf.spec.trigger_words}
-    lexicon = Lexicon(words) if words else None
-    triggers: dict[str, Trigger | None] = {}
     by_id: dict[str, tuple[Rule | None, int]] = {}
     for pf, layer in parsed:
-        spec = pf.spec
-        if spec.trigger or spec.trigger_words:
-            pattern = compiler.compile(spec.trigger, f"{pf.path}:{pf.trigger_line}") if spec.trigger else None
-            file_words = lexicon if pf.path in words else None
-            triggers[pf.path] = Trigger(pattern, spec.window, spec.anchored, file_words, pf.path)
         for index, spec in enumerate(pf.spec.rule):
             line = pf.rule_line(index)
             previous = by_id.get(spec.id)
@@ -461,4 +358,4 @@ def load_rulebook(sources: Iterable[RuleSource]) -> RuleBook:
     if compiler.problems:
         raise RuleError(compiler.problems)
     rules = [rule for rule, _ in by_id.values() if rule is not None]
-    return RuleBook(rules, triggers, compiler.lists, files)
+    return RuleBook(rules, compiler.lists, files)

@@ -7,10 +7,10 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from factx import patterncache, stored
 from factx.errors import Problem
@@ -80,20 +80,9 @@ class RuleSpec(_Spec):
 class RuleFileSpec(_Spec):
     """A whole rule file."""
 
-    trigger: str | None = None
-    trigger_words: list[Annotated[str, Field(min_length=1)]] | None = Field(
-        default=None, description="Words and phrases that are hits wherever they stand whole, in any case; `{LIST}` stands for each of a list's entries, a `*` lets a word run on at its side.")
-    window: int | None = Field(default=None, ge=1)
-    anchored: bool = Field(default=False, description="Rules are tried only at trigger hits: starting where one starts, or, scanning backwards, ending where one ends.")
     macros: dict[str, str] = {}
     lists: dict[str, dict[str, str | int | float | bool]] = {}
     rule: list[RuleSpec] = []
-
-    @model_validator(mode="after")
-    def _anchored_needs_trigger(self) -> RuleFileSpec:
-        if self.anchored and (self.trigger is None and not self.trigger_words or self.window is not None):
-            raise ValueError("anchored needs a trigger and no window")
-        return self
 
 
 @dataclass
@@ -105,8 +94,6 @@ class ParsedFile:
     rule_lines: list[int] = field(default_factory=list)
     pattern_lines: list[int] = field(default_factory=list)
     name_lines: dict[str, int] = field(default_factory=dict)
-    trigger_line: int = 0
-    words_line: int = 0
 
     def rule_line(self, index: int) -> int:
         return self.rule_lines[index] if index < len(self.rule_lines) else 0
@@ -117,7 +104,6 @@ class ParsedFile:
 
 _RULE_HEADER = patterncache.compile(r"^\s*\[\[\s*rule\s*\]\]\s*(?:#.*)?$")
 _PATTERN_KEY = patterncache.compile(r"^\s*pattern\s*=")
-_TRIGGER_KEY = patterncache.compile(r"^\s*trigger(_words)?\s*=")
 _NAME_KEY = patterncache.compile(r"""^\s*["']?([A-Z][A-Z0-9_]*)["']?\s*=""")
 _LIST_HEADER = patterncache.compile(r"""^\s*\[\s*lists\s*\.\s*["']?([A-Z][A-Z0-9_]*)["']?\s*\]""")
 
@@ -127,7 +113,7 @@ def _read_toml(text: str) -> tuple[dict[str, Any], tuple]:
     data = tomllib.loads(text)
     located = ParsedFile("", RuleFileSpec())
     _locate(located, text)
-    return data, (located.rule_lines, located.pattern_lines, located.name_lines, located.trigger_line, located.words_line)
+    return data, (located.rule_lines, located.pattern_lines, located.name_lines)
 
 
 def _locate(parsed: ParsedFile, text: str) -> None:
@@ -139,11 +125,6 @@ def _locate(parsed: ParsedFile, text: str) -> None:
             in_macros = False
         elif _PATTERN_KEY.match(line) and len(parsed.pattern_lines) < len(parsed.rule_lines):
             parsed.pattern_lines.append(n)
-        elif (m := _TRIGGER_KEY.match(line)) and not parsed.rule_lines:
-            if m.group(1):
-                parsed.words_line = n
-            else:
-                parsed.trigger_line = n
         elif m := _LIST_HEADER.match(line):
             parsed.name_lines.setdefault(m.group(1), n)
             in_macros = False
@@ -151,6 +132,14 @@ def _locate(parsed: ParsedFile, text: str) -> None:
             in_macros = line.strip().replace(" ", "") == "[macros]"
         elif in_macros and (m := _NAME_KEY.match(line)):
             parsed.name_lines.setdefault(m.group(1), n)
+
+
+# Keys of the old matching core, which found where to try rules by hand-written triggers.
+_RETIRED = ("trigger", "trigger_words", "window", "anchored")
+
+
+def _line_of(lines: list[str], key: str) -> int:
+    return next((n for n, line in enumerate(lines, 1) if regex.match(rf"\s*{key}\s*=", line)), 0)
 
 
 def _rule_index_of(loc: tuple) -> int | None:
@@ -192,6 +181,11 @@ def parse_rule_file(path: Path, display: str) -> tuple[ParsedFile | None, list[P
         where = f"{display}:{line.group(1)}" if line else display
         return None, [Problem("FX100", f"invalid TOML: {e}", where)]
     placeholder = ParsedFile(display, RuleFileSpec(), *located)
+    retired = [key for key in _RETIRED if key in data]
+    if retired:
+        lines = text.splitlines()
+        return None, [Problem("FX106", f"`{key}` is no longer read: rules are tried wherever their pattern can "
+                                       "match, so remove it", f"{display}:{_line_of(lines, key)}") for key in retired]
     try:
         spec = RuleFileSpec.model_validate(data)
     except ValidationError as e:
@@ -203,10 +197,7 @@ def parse_rule_file(path: Path, display: str) -> tuple[ParsedFile | None, list[P
             if index is not None:
                 raw = data.get("rule", [])[index] if isinstance(data.get("rule"), list) else {}
                 rule_id = raw.get("id", "") if isinstance(raw, dict) else ""
-            if index is not None:
-                line = placeholder.rule_line(index)
-            else:
-                line = {"trigger": placeholder.trigger_line, "trigger_words": placeholder.words_line}.get(loc[0] if loc else "", 0)
+            line = placeholder.rule_line(index) if index is not None else 0
             where = f"{display}:{line}" if line else display
             field_path = ".".join(str(p) for p in loc)
             problems.append(Problem("FX106", f"{field_path}: {err['msg']}", where, str(rule_id)))

@@ -583,7 +583,7 @@ def test_plugins_json_counts_the_percent_rules(builtin_engine):
     rows = json.loads(invoke("plugins", "--format", "json").stdout)
 
     (percent,) = [r for r in rows if r["name"] == "percent"]
-    assert percent["rules"] == len(builtin_engine.rulebook.for_type("percent"))
+    assert percent["rules"] == len(builtin_engine.ruleset("percent"))
 
 
 def test_plugins_lists_a_plugins_dir_plugin(tmp_path):

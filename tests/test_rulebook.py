@@ -1,4 +1,4 @@
-"""Loading rule files: every problem located as file:line rule-id, overrides, macros, triggers."""
+"""Loading rule files: every problem located as file:line rule-id, overrides, macros and word lists."""
 import textwrap
 
 import pytest
@@ -6,7 +6,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factx import Engine, RuleError
+from factx import Engine, RuleError, matching
 from factx.rulebook import RuleSource, list_pattern, load_rulebook, normalize_key
 
 
@@ -125,7 +125,7 @@ def test_lists_are_macros_and_lookups(tmp_path):
     book = load(path)
     [rule] = book.rules
     assert rule.pattern.fullmatch("5 PER  CENT") and rule.pattern.fullmatch("5 per-cent")
-    assert book.for_type("percent").lookup("UNIT", "Per   Cent") == "percent"
+    assert book.for_type("percent", matching.create(book.rules, "regex")).lookup("UNIT", "Per   Cent") == "percent"
 
 
 def test_a_union_of_lists_is_one_pattern_over_their_entries(tmp_path):
@@ -145,99 +145,17 @@ def test_a_union_of_lists_is_one_pattern_over_their_entries(tmp_path):
 
 
 def test_a_union_names_only_lists(tmp_path):
-    path = write(tmp_path, "n.toml", "trigger_words = ['{UNIT|M}']\nwindow = 5\n\n[macros]\nM = 'm'\n\n[lists.UNIT]\npct = 1\n"
-                 + RULE.format(id="percent.n", pattern="{UNIT|NONE}"))
-    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "{UNIT|NONE}" in text)
-    assert problems(path) == [f"{path}:1: [FX102] {{M}} in trigger_words is not a defined list",
-                              f"{path}:{line} percent.n: [FX102] {{NONE}} is not a defined list"]
-
-def test_trigger_skips_a_file_whose_rules_cannot_match(tmp_path):
-    path = write(tmp_path, "t.toml", "trigger = '''%'''\n" + RULE.format(id="percent.any", pattern=r"\d+"))
-    ruleset = load(path).for_type("percent")
-    assert [m.group() for _, m in ruleset.matches("5 and 6%")] == ["5", "6"]
-    assert list(ruleset.matches("5 and 6")) == []
+    path = write(tmp_path, "n.toml", "[macros]\nM = 'm'\n\n[lists.UNIT]\npct = 1\n"
+                 + RULE.format(id="percent.n", pattern="{UNIT|M}") + RULE.format(id="percent.o", pattern="{UNIT|NONE}"))
+    lines = [n for n, text in enumerate(path.read_text().splitlines(), 1) if "{UNIT|" in text]
+    assert problems(path) == [f"{path}:{lines[0]} percent.n: [FX102] {{M}} is not a defined list",
+                              f"{path}:{lines[1]} percent.o: [FX102] {{NONE}} is not a defined list"]
 
 
-def test_anchored_trigger_tries_rules_only_where_a_hit_starts(tmp_path):
-    body = "trigger = '''\\$'''\nanchored = true\n" + RULE.format(id="percent.dollar", pattern=r"\$\d+(?:-\$\d+)?")
-    path = write(tmp_path, "a.toml", body + RULE.format(id="percent.digits", pattern=r"\d+"))
-    found = [(rule.id, m.group()) for rule, m in load(path).for_type("percent").matches("5 and $6-$7, 8")]
-    # Each hit is a start, so matches from two hits may overlap; no rule is tried at the digits.
-    assert found == [("percent.dollar", "$6-$7"), ("percent.dollar", "$7")]
-
-
-def test_anchored_backward_rule_ends_where_a_hit_ends(tmp_path):
-    body = "trigger = '''%(?!\\w)'''\nanchored = true\n" + RULE.format(id="percent.backward", pattern=r"(?r)\d+\s?%")
-    path = write(tmp_path, "r.toml", body + RULE.format(id="percent.forward", pattern=r"%\s\w+"))
-    found = [(rule.id, m.group()) for rule, m in load(path).for_type("percent").matches("5 %, 6%x and 7% up")]
-    # "6%x" is no hit, so no rule is tried there; a backward rule ends at a hit, a forward one starts there.
-    assert found == [("percent.backward", "5 %"), ("percent.backward", "7%"), ("percent.forward", "% up")]
-
-
-
-def test_an_anchored_rule_is_tried_once_where_hits_share_a_start_or_an_end(tmp_path):
-    body = "trigger_words = ['chief', 'chief executive', 'executive']\nanchored = true\n"
-    path = write(tmp_path, "o.toml", body + RULE.format(id="percent.forward", pattern=r"chief[\w ]*")
-                 + RULE.format(id="percent.backward", pattern=r"(?r)[\w ]*executive"))
-    found = [(rule.id, m.group()) for rule, m in load(path).for_type("percent").matches("the chief executive")]
-    assert found == [("percent.forward", "chief executive"), ("percent.backward", "the chief executive")]
-
-def test_trigger_words_from_lists_open_windows_and_anchor_rules(tmp_path):
-    lists = write(tmp_path, "l.toml", """
-        [lists.UNIT]
-        pct = "percent"
-        "per cent" = "percent"
-        """)
-    windowed = write(tmp_path, "w.toml", "trigger_words = ['{UNIT}', 'rate*']\nwindow = 3\n"
-                     + RULE.format(id="percent.near", pattern=r"\d+"))
-    anchored = write(tmp_path, "a.toml", "trigger_words = ['{UNIT}']\nanchored = true\n"
-                     + RULE.format(id="percent.back", pattern=r"(?r)\d+\s?{UNIT}"))
-    ruleset = load(lists, windowed, anchored).for_type("percent")
-    found = [(rule.id, m.group()) for rule, m in ruleset.matches("1 2 3 4 5pct 6 7 rates 8 9 Per  Cent 10 11 pcts")]
-    # Windows of 3 around "pct", "rate" and "Per  Cent" merge into one from "4" to "10"; "pcts" is no
-    # hit, as a word must end where its entry does unless written with a final `*`.
-    assert found == [("percent.near", n) for n in "4 5 6 7 8 9 10".split()] + [
-        ("percent.back", "5pct"), ("percent.back", "9 Per  Cent")]
-
-
-def test_trigger_words_may_hold_lists_within_phrases(tmp_path):
-    path = write(tmp_path, "p.toml", """
-        trigger_words = ["a {SCALE}", "{SCALE}-{SCALE}", "per {DAY|SCALE}"]
-        anchored = true
-
-        [lists.SCALE]
-        million = 1
-        "bn" = 2
-        [lists.DAY]
-        day = 1
-        """ + RULE.format(id="percent.scale", pattern=r"\w+\W+\w+"))
-    found = [m.group() for _, m in load(path).for_type("percent").matches("a bn, a  Million, bn-million, a day, per day")]
-    assert found == ["a bn", "a  Million", "bn-million", "per day"]
-
-
-def test_trigger_words_add_their_hits_to_the_trigger_pattern(tmp_path):
-    path = write(tmp_path, "b.toml", "trigger = '''\\$'''\ntrigger_words = ['usd']\nanchored = true\n"
-                 + RULE.format(id="percent.money", pattern=r"(?:\$|(?i:usd)\s)\d+"))
-    found = [m.group() for _, m in load(path).for_type("percent").matches("$5 and USD 6, usd7")]
-    assert found == ["$5", "USD 6"]
-
-
-def test_trigger_words_name_only_lists(tmp_path):
-    path = write(tmp_path, "u.toml", "trigger_words = ['{M}', '{NONE}']\nwindow = 5\n\n[macros]\nM = 'm'\n"
-                 + RULE.format(id="percent.m", pattern="m"))
-    assert problems(path) == [f"{path}:1: [FX102] {{M}} in trigger_words is not a defined list",
-                              f"{path}:1: [FX102] {{NONE}} in trigger_words is not a defined list"]
-
-
-def test_a_bad_trigger_words_field_names_its_line(tmp_path):
-    [line] = problems(write(tmp_path, "w.toml", "# words\ntrigger_words = 'x'\n" + RULE.format(id="percent.w", pattern="w")))
-    assert line.startswith(f"{tmp_path / 'w.toml'}:2: [FX106] trigger_words")
-
-
-def test_anchored_needs_a_trigger_and_no_window(tmp_path):
-    for header in ["anchored = true\n", "trigger = '''x'''\nwindow = 5\nanchored = true\n"]:
-        [line] = problems(write(tmp_path, "n.toml", header + RULE.format(id="percent.n", pattern="n")))
-        assert "[FX106]" in line and "anchored needs a trigger" in line
+@pytest.mark.parametrize("key", ["trigger = '%'", "trigger_words = ['pct']", "window = 5", "anchored = true"])
+def test_the_old_trigger_keys_are_refused_with_what_to_do(tmp_path, key):
+    [line] = problems(write(tmp_path, "t.toml", f"# old\n{key}\n" + RULE.format(id="percent.t", pattern="t")))
+    assert line.startswith(f"{tmp_path / 't.toml'}:2: [FX106]") and "no longer" in line and "remove it" in line
 
 
 def test_rule_for_a_type_without_plugin(tmp_path):

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from factx import Engine
 from factx.documents import Document
 from tests.conftest import ROOT, SHARED
 
@@ -86,19 +87,20 @@ def test_explain_agrees_with_extract(engine):
     assert found == sorted(won, key=lambda x: (x[0], x[1]))
 
 
-def test_trigger_finds_every_head(engine):
-    """A head added to a list is found by the trigger, in any case, where it starts, so rules run there."""
-    rules = engine.rulebook.for_type("official")
-    [(trigger, _)] = [(t, r) for t, r in rules.groups if t is not None and r[0].file.endswith("official.toml")]
-    for list_name in ("OFFICIAL_HEAD_SPECIFIC", "OFFICIAL_HEAD", "OFFICIAL_HEAD_WEAK", "OFFICIAL_HEAD_RANK"):
-        for head in rules.lists[list_name]:
-            for written in (head, head.title(), head.upper()):
-                assert (4, 4 + len(written)) in trigger.hits(f"the {written} said"), written
-    for abbreviation in rules.lists["OFFICIAL_HEAD_ABBREV"]:
-        for written in (abbreviation.title(), abbreviation.upper()):
-            # The whole abbreviation is a hit, and so may be its last word ("Gen." of "Maj. Gen."); nothing else is.
-            hits = trigger.hits(f"said {written} Jane Roe")
-            assert (5, 5 + len(written)) in hits and all(5 <= start and end <= 5 + len(written) for start, end in hits), written
+def test_both_matchers_find_the_same_where_any_head_stands(engine):
+    """Hyperscan widens the head lists (cut to a few letters deep, in any case): wherever a head is
+    written, in any case, it must still report every place a rule can match, as `regex` finds them."""
+    regex_engine = Engine(load_entrypoints=False, matcher="regex")
+    lists = engine.rulebook.lists
+    texts = []
+    for name in ("OFFICIAL_HEAD_SPECIFIC", "OFFICIAL_HEAD", "OFFICIAL_HEAD_WEAK", "OFFICIAL_HEAD_RANK", "OFFICIAL_HEAD_ABBREV"):
+        for head in lists[name]:
+            texts += [f"the {written} said, and {written} Jane Roe of Ruritania, {written}, met"
+                      for written in (head, head.title(), head.upper())]
+    text = "\n".join(texts)
+    found = [(rule.id, m.span()) for rule, m in engine.ruleset("official").matches(text)]
+    assert len(found) > len(texts) / 3
+    assert found == [(rule.id, m.span()) for rule, m in regex_engine.ruleset("official").matches(text)]
 
 
 def test_country_data_loads_on_first_use_only():
@@ -136,7 +138,7 @@ def test_own_gold_floor(tmp_path):
 def test_no_head_starts_with_a_modifier(engine):
     """Rules start where the trigger finds a head: a head written as modifier + head would hide
     the modifier from the lookbehind that reads it ("managing director" is "managing" + "director")."""
-    lists = engine.rulebook.for_type("official").lists
+    lists = engine.rulebook.lists
     heads = {head for name in ("OFFICIAL_HEAD_SPECIFIC", "OFFICIAL_HEAD", "OFFICIAL_HEAD_WEAK") for head in lists[name]}
     for head in lists["OFFICIAL_HEAD"]:
         first, _, rest = head.partition(" ")
@@ -146,7 +148,7 @@ def test_no_head_starts_with_a_modifier(engine):
 def test_pre_words_are_one_word(engine):
     """OFFICIAL_PRE_WORD looks modifiers and portfolios up a whole word at a time: a key of
     several words there would never be found; such portfolios go in OFFICIAL_PORTFOLIO_WORDS."""
-    lists = engine.rulebook.for_type("official").lists
+    lists = engine.rulebook.lists
     for name in ("OFFICIAL_MODIFIER", "OFFICIAL_PORTFOLIO"):
         for key in lists[name]:
             assert key.isalpha(), (name, key)

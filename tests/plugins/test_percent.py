@@ -46,7 +46,7 @@ def test_approximators_are_values_not_spans(engine, text, approximation):
 
 def test_every_unit_of_the_list_is_read(engine):
     """The rules read the unit backwards (its list laid out by endings): each takes every unit of the list."""
-    units = engine.rulebook.for_type("percent").lists["PERCENT_UNIT"]
+    units = engine.rulebook.lists["PERCENT_UNIT"]
     for unit, canonical in units.items():
         for written in (unit, unit.title(), unit.upper()):
             for text, last in ((f"up 5 {written} today", "5"), (f"from 5 to 7 {written} today", "7"),
