@@ -45,20 +45,16 @@ def _batches(documents: Iterable[DocumentLike]) -> Iterator[list[Document | Resu
 def _work(batch: list[Document | Result], types: list[str] | None, reference: Reference) -> list[tuple]:
     out = []
     for doc in batch:
-        r = doc if not isinstance(doc, Document) else _engine.process(doc, types=types, reference_date=reference)
+        r = _engine.process(doc, types=types, reference_date=reference) if isinstance(doc, Document) else doc
         facts, problems = [], list(r.problems)
         for f in r.facts:
             try:
                 facts.append((f.type, f.model_dump_json()))
             except ValueError as e:  # a value JSON cannot hold: this fact is lost, not the run
-                problems.append(_unsendable(f, e))
+                problems.append(Problem("FX303", f"fact cannot be passed between processes as JSON: {e}",
+                                        f"{f.doc_id}:{f.start}", f.rule))
         out.append((r.doc_id, facts, problems))
     return out
-
-
-def _unsendable(fact: Any, error: Exception) -> Problem:
-    return Problem("FX303", f"fact cannot be passed between processes as JSON: {error}",
-                   f"{fact.doc_id}:{fact.start}", fact.rule)
 
 
 def _rebuild(engine: Engine, packed: list[tuple]) -> Iterator[Result]:
