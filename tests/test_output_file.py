@@ -1,6 +1,8 @@
 """`extract -o`: what is written where, what is refused before any work, and what a failure leaves."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import resource
@@ -203,3 +205,28 @@ def test_a_fact_a_format_cannot_write_is_one_line_and_the_others_are_written(tmp
     assert "15 percent" in written and "$350 billion" in written
     if fmt == "json":
         assert [r["text"] for r in json.loads(written)] == ["15 percent", "$350 billion"]
+
+
+@pytest.mark.parametrize("fmt, workers", [("csv", 1), ("table", 1), ("jsonl", 2)])
+def test_the_inputs_that_once_ended_a_run_are_each_one_line_and_the_rest_is_written(tmp_path, fmt, workers):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": %s, "text": "up 5 percent"}\n' % ("9" * 5000)  # an id of 5000 digits
+                   + "[" * 100_000 + "]" * 100_000 + "\n"  # nesting 100,000 deep
+                   + '{"id": "\\ud800", "text": "up 6 percent"}\n'  # a lone surrogate
+                   + '{"id": "ok", "text": "up 7 percent"}\n', encoding="utf-8")
+    values = tmp_path / "values.txt"
+    values.write_text("It cost $" + "1" * 4301 + " and 1" + "0" * 309 + " pct, then 8 percent.\n", encoding="utf-8")
+    out = tmp_path / "facts.out"
+
+    result = invoke(bad, values, "-o", out, "-f", fmt, "--workers", workers)
+
+    assert result.exit_code == ExitCode.DOCUMENTS_FAILED, result.output
+    assert [line.split(": [")[0] for line in result.stderr.splitlines()[:-1]] == [
+        f"factx: {bad}:1", f"factx: {bad}:2", f"factx: {bad}:3"]
+    written = out.read_text(encoding="utf-8")
+    if fmt == "table":
+        assert "7 percent" in written and "8 percent" in written and "1" * 50 not in written
+    else:
+        records = list(map(json.loads, written.splitlines())) if fmt == "jsonl" else list(csv.DictReader(io.StringIO(written)))
+        assert [r["text"] for r in records] == ["7 percent", "8 percent"]
+    assert temp_files(tmp_path) == []
