@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Iterator
@@ -62,7 +63,7 @@ def extract(engine: Engine, paths: list[str], fmt: OutputFormat, output: Path | 
     Each bad input is reported on stderr and the others are still extracted.
     """
     from factx.inputs import read_inputs
-    from factx.outputs import FactWriter
+    from factx.outputs import FactWriter, UnwritableFact
 
     failed: set[str] = set()
     # The HTML report shows each document's text: documents wait here for their results, which come in input order.
@@ -91,7 +92,11 @@ def extract(engine: Engine, paths: list[str], fmt: OutputFormat, output: Path | 
                     err(f"factx: {problem}")
                     failed.add(result.doc_id)
                 for fact in result.facts:
-                    writer.write(fact)
+                    try:
+                        writer.write(fact)
+                    except UnwritableFact as e:
+                        report(e)
+                        failed.add(result.doc_id)
     except FactxError as e:
         return report(e)
     except BrokenPipeError:
@@ -132,9 +137,15 @@ def _run_plain_extract(paths: list[str]) -> int:
     return extract(engine, paths, OutputFormat.jsonl)
 
 
+def _terminated(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """Entry point: usage errors exit 2 (click's), unexpected errors exit 4 with one line."""
     args = sys.argv[1:]
+    # SIGTERM unwinds like Ctrl-C, through every cleanup: no partial output file, no worker left.
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         gc.disable()  # until `started()`: start-up allocates much and frees little, collecting is wasted work
         if _plain_extract(args):

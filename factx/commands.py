@@ -91,19 +91,25 @@ def extract_cli(
     partition_mb: Annotated[float, typer.Option(min=0.0001, help="With --scheduler: MB of input per task.")] = 1.0,
 ) -> None:
     """Extract facts from documents and write one record per fact."""
-    from factx.outputs import OutputFormat
+    from factx.outputs import OutputFormat, check_output
 
     try:
         fmt = OutputFormat(format_)
     except ValueError:
         raise typer.BadParameter(f"{format_!r} is not one of jsonl, json, csv, table, parquet, html", param_hint="--format") from None
     reference = _reference(reference_date)
-    if output is not None and not output.parent.is_dir():
-        raise typer.BadParameter(f"folder {str(output.parent)!r} does not exist", param_hint="--output")
     if scheduler is not None:
+        if output is not None and not output.parent.is_dir():
+            raise typer.BadParameter(f"folder {str(output.parent)!r} does not exist", param_hint="--output")
         _check_cluster_run(scheduler, paths, fmt, output, workers)
-    elif fmt is OutputFormat.parquet and output is None:
-        raise typer.BadParameter("Parquet is written to a file: give --output FILE", param_hint="--format")
+    else:
+        if output is not None:
+            try:
+                check_output(output)
+            except ValueError as e:
+                raise typer.BadParameter(str(e), param_hint="--output") from None
+        if fmt is OutputFormat.parquet and output is None:
+            raise typer.BadParameter("Parquet is written to a file: give --output FILE", param_hint="--format")
     if fmt is OutputFormat.parquet:
         _require("pyarrow", "--format parquet", "parquet")
     settings = _settings(date_order=date_order, prefer=prefer, convert_to=convert_to, rates=rates)

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from factx import datelines, hookspecs, matching
 from factx.matching import budget
 from factx.candidates import Candidate
-from factx.documents import Document, DocumentLike, Reference, as_document
+from factx.documents import Document, DocumentLike, Reference, as_document, document_or_problem, lone_surrogate
 from factx.errors import PluginError, Problem, RuleError, SettingsError
 from factx.loading import (
     PluginInfo,
@@ -63,7 +63,7 @@ class Engine:
         (see each plugin); each plugin reads them once in ``factx_configure``.
     :param doc_timeout: seconds the rules may take on one document (None: no limit); a rule still
         running then, or whose one try takes over ``factx.matching.budget.MAX_CALL`` seconds, is cut off
-        on that document and reported (FX303).
+        on that document and reported (FX304).
     :param matcher: how rules are matched, ``"hyperscan"`` or ``"regex"`` (see ``factx.matching``);
         by default ``FACTX_MATCHER``, else ``hyperscan`` where it is installed. Both give the same facts.
 
@@ -247,6 +247,8 @@ class Engine:
                 reference_date: Reference = "auto") -> Result:
         """Extract from one document, returning facts, problems and every overlap decision."""
         doc = as_document(document)
+        if (problem := _not_unicode(doc)) is not None:
+            return Result(doc.id, problems=[problem])
         ref = self.reference_date(doc, reference_date)
         if ref != doc.reference_date:
             doc = Document(doc.id, doc.text, ref, doc.path)
@@ -277,7 +279,7 @@ class Engine:
         """A problem for each rule cut off on `doc`; a rule cut off on SWITCH_OFF_AFTER documents
         is cut off from the start on every later one, so that one bad rule cannot stall a run."""
         for rule_id, why in spent.cut.items():
-            result.problems.append(Problem("FX303", f"rule cut off, its matches on this document lost: {why}",
+            result.problems.append(Problem("FX304", f"rule cut off, its matches on this document lost: {why}",
                                            doc.id, rule_id))
             if rule_id not in self._switched_off:
                 with self._lock:
@@ -334,12 +336,31 @@ class Engine:
         if workers > 1:
             from factx.parallel import extract_parallel
 
-            validators = {name: kind.record_validator for name, kind in self.fact_types.items()}
-            for doc_id, facts, problems in extract_parallel(self, documents, workers, types, reference_date):
-                yield Result(doc_id, [validators[kind].validate_json(data) for kind, data in facts], problems)
+            packed = extract_parallel(self, documents, workers, types, reference_date)
+            try:
+                for result in packed:
+                    yield self._unpacked(*result)
+            finally:
+                packed.close()  # stops the workers now if the caller stopped early
             return
         for i, document in enumerate(documents):
-            yield self.process(as_document(document, i), types=types, reference_date=reference_date)
+            doc = document_or_problem(document, i)
+            if isinstance(doc, Problem):
+                yield Result(doc.where, problems=[doc])
+            else:
+                yield self.process(doc, types=types, reference_date=reference_date)
+
+    def _unpacked(self, doc_id: str, facts: list[tuple[str, str]], problems: list[Problem]) -> Result:
+        """A result as it came back from a worker: its records as JSON, validated again here."""
+        # Records travel as JSON: pydantic writes and validates it in compiled code, cheaper for the
+        # parent than validating dicts, and far cheaper than model_construct, which is Python.
+        result = Result(doc_id, problems=list(problems))
+        for kind, data in facts:
+            try:
+                result.facts.append(self.fact_types[kind].record_validator.validate_json(data))
+            except ValidationError as e:
+                result.problems.append(Problem("FX303", f"fact did not survive the trip between processes: {e}", doc_id))
+        return result
 
     def explain(self, text: str, *, reference_date: Reference = "auto", types: Iterable[str] | None = None) -> Result:
         """Extract from `text` keeping every candidate's decision: what won, what lost and to what."""
@@ -355,6 +376,15 @@ class Engine:
         _, schema = models_json_schema(models, title="factx fact record")
         schema["oneOf"] = [{"$ref": f"#/$defs/{ft.record_model.__name__}"} for ft in self.fact_types.values()]
         return schema
+
+
+def _not_unicode(doc: Document) -> Problem | None:
+    """A problem if the document's id or text holds a lone surrogate, which no output can write."""
+    for name, value in (("id", doc.id), ("text", doc.text)):
+        if isinstance(value, str) and (at := lone_surrogate(value)) is not None:
+            where = doc.id.encode("utf-8", "backslashreplace").decode("utf-8")
+            return Problem("FX404", f"{name} is not Unicode text: a lone surrogate U+{ord(value[at]):04X} at offset {at}", where)
+    return None
 
 
 def _display(path: Any) -> str:

@@ -1,13 +1,41 @@
 """Numbers as news writes them: digits with separators, or words ("twenty-two", "one and a half")."""
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from factx import patterncache
 
 _TOKEN = patterncache.compile(r"[^\s\-–]+")
+_DIGIT = patterncache.compile(r"\d")
+_OTHER_DIGIT = patterncache.compile(r"[^\P{Nd}0-9]")  # a decimal digit of any script but ASCII
+
+
+def ascii_digits(text: str) -> str:
+    """`text` with each decimal digit that `regex` matches as `\\d` written as an ASCII digit ("٣" -> "3").
+
+    Python's `unicodedata` may be older than the `regex` package's Unicode
+    (Python 3.11 knows no digit of Unicode 15, such as U+1E4F2), so a digit it
+    does not know is read by where it stands: Unicode lays out every script's
+    digits as runs of ten, zero to nine.
+    """
+    if text.isascii():
+        return text
+    return _OTHER_DIGIT.sub(lambda m: _digit_value(m.group()), text)
+
+
+@cache
+def _digit_value(char: str) -> str:
+    value = unicodedata.decimal(char, None)
+    if value is None:
+        start = ord(char)
+        while _DIGIT.match(chr(start - 1)):
+            start -= 1
+        value = (ord(char) - start) % 10
+    return str(value)
 
 
 def parse_number(text: str, lists: Mapping[str, Mapping[str, Any]]) -> Decimal:
@@ -16,7 +44,7 @@ def parse_number(text: str, lists: Mapping[str, Mapping[str, Any]]) -> Decimal:
     Word values come from the rule files' `CARDINAL`, `MAGNITUDE` and
     `FRACTION` lists, so new number words are data.
     """
-    digits = text.replace(",", "").replace("\u2009", "").strip()
+    digits = ascii_digits(text).replace(",", "").replace("\u2009", "").strip()
     if digits[:1].isdigit() or digits[:1] == ".":
         try:
             return Decimal(digits)

@@ -2,16 +2,22 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Protocol
 
-from factx.documents import Document, DocumentLike, Reference, as_document
+from factx.documents import Document, DocumentLike, Reference, document_or_problem
 from factx.errors import Problem
 
 BATCH_DOCS = 64
 BATCH_CHARS = 1 << 18
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 # One document's result as it travels back from a worker: its id, its facts as
 # (fact type, record JSON), and its problems.
@@ -27,13 +33,13 @@ class Processor(Protocol):
 _engine: Processor | None = None  # the engine a forked worker inherited
 
 
-def _batches(documents: Iterable[DocumentLike]) -> Iterator[list[Document]]:
-    batch: list[Document] = []
+def _batches(documents: Iterable[DocumentLike]) -> Iterator[list[Document | Problem]]:
+    batch: list[Document | Problem] = []
     size = 0
     for i, item in enumerate(documents):
-        doc = as_document(item, i)
+        doc = document_or_problem(item, i)
         batch.append(doc)
-        size += len(doc.text)
+        size += len(doc.text) if isinstance(doc, Document) else 0
         if len(batch) >= BATCH_DOCS or size >= BATCH_CHARS:
             yield batch
             batch, size = [], 0
@@ -41,14 +47,52 @@ def _batches(documents: Iterable[DocumentLike]) -> Iterator[list[Document]]:
         yield batch
 
 
-def _work(batch: list[Document], types: list[str] | None, reference: Reference) -> list[Packed]:
-    out = []
+def _work(batch: list[Document | Problem], types: list[str] | None, reference: Reference) -> list[Packed]:
+    out: list[Packed] = []
     for doc in batch:
+        if isinstance(doc, Problem):
+            out.append((doc.where, [], [doc]))
+            continue
         r = _engine.process(doc, types=types, reference_date=reference)
-        # Records travel as JSON: pydantic writes and validates it in compiled code, cheaper for the
-        # parent than validating dicts, and far cheaper than model_construct, which is Python.
-        out.append((r.doc_id, [(f.type, f.model_dump_json()) for f in r.facts], r.problems))
+        facts, problems = [], list(r.problems)
+        for f in r.facts:
+            try:
+                facts.append((f.type, f.model_dump_json()))
+            except ValueError as e:  # a value JSON cannot hold: this fact is lost, not the run
+                problems.append(Problem("FX303", f"fact cannot be passed between processes as JSON: {e}",
+                                        f"{f.doc_id}:{f.start}", f.rule))
+        out.append((r.doc_id, facts, problems))
     return out
+
+
+def _worker_started(parent: int) -> None:
+    """Set a worker up: it ends with its parent, and leaves Ctrl-C and SIGTERM to it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers itself
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited through fork
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now, their batches unfinished: the caller left early, failed or was interrupted."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public way before Python 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(5)
 
 
 def extract_parallel(engine: Processor, documents: Iterable[DocumentLike], workers: int,
@@ -57,16 +101,22 @@ def extract_parallel(engine: Processor, documents: Iterable[DocumentLike], worke
     flight, so memory stays flat.
 
     Workers are forked, so they share the built engine and its plugins
-    without rebuilding or pickling them.
+    without rebuilding or pickling them. They end with the parent process,
+    even when it is killed, and when the caller stops early.
     """
     global _engine
     _engine = engine
     context = multiprocessing.get_context("fork")
     pending: deque[Future[Any]] = deque()
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_started, initargs=(os.getpid(),))
+    try:
         for batch in _batches(documents):
             pending.append(pool.submit(_work, batch, types, reference))
             if len(pending) >= 2 * workers:
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()

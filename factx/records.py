@@ -16,7 +16,8 @@ class Value(BaseModel):
 
     # Built on first use, by which time `__pydantic_init_subclass__` has ordered the fields:
     # a value model is mostly built as part of its record model, and never twice.
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    # No number field holds inf or NaN: JSON has no such number (they would be written as null).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, allow_inf_nan=False)
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:

@@ -1,11 +1,13 @@
 """The rule file format: TOML parsed into validated specs, with line numbers for errors."""
 from __future__ import annotations
 
+import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import regex
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -13,8 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from factx import patterncache, stored
 from factx.errors import Problem
 
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
 NAME = r"^[A-Z][A-Z0-9_]*$"
 RULE_ID = r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$"
+MAX_RULE_FILE_BYTES = 16 << 20  # the built-in rule files hold 50 KB at most
 
 
 class _Spec(BaseModel):
@@ -142,10 +148,30 @@ def _rule_index_of(loc: tuple) -> int | None:
     return None
 
 
+def _read_rule_text(path: Path | Traversable) -> str:
+    """The text of a rule file on disk: a regular file of at most MAX_RULE_FILE_BYTES (OSError if not).
+
+    A FIFO would never answer and a device such as /dev/zero never end;
+    neither is opened for reading. Files inside the package are read as they are.
+    """
+    if not isinstance(path, os.PathLike):
+        return path.read_text(encoding="utf-8")
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise OSError("not a regular file (a FIFO, a device or a socket)")
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # no wait even if a FIFO took the file's place since
+    with open(fd, encoding="utf-8") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError("not a regular file (a FIFO, a device or a socket)")
+        text = f.read(MAX_RULE_FILE_BYTES + 1)
+    if len(text) > MAX_RULE_FILE_BYTES:
+        raise OSError(f"larger than {MAX_RULE_FILE_BYTES >> 20} MB, the most a rule file may hold")
+    return text
+
+
 def parse_rule_file(path: Path, display: str) -> tuple[ParsedFile | None, list[Problem]]:
     """Read and validate one rule file; on failure return the problems instead."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_rule_text(path)
     except (OSError, UnicodeDecodeError) as e:
         return None, [Problem("FX108", f"cannot read rule file: {e}", display)]
     try:

@@ -33,7 +33,7 @@ from pydantic import Field
 
 from factx import Candidate, Document, FactType, RangedValue, RuleSet, hookimpl, patterncache
 from factx.candidates import range_drafts
-from factx.numbers import parse_number
+from factx.numbers import ascii_digits, parse_number
 
 VERSION = "0.1.0"
 _UNMARKED = patterncache.compile(r"['’.]")  # holiday names are looked up without apostrophes and dots
@@ -152,7 +152,7 @@ class _Reader:
         self.lookup = compiled.lookup
 
     def build(self, m: regex.Match[str]) -> Any:
-        groups = {k: v for k, v in m.groupdict().items() if v is not None}
+        groups = {k: ascii_digits(v) for k, v in m.groupdict().items() if v is not None}
         if "high" in groups:
             return self._range(m, groups)
         parts = self.parts(groups)
@@ -260,7 +260,12 @@ class _Reader:
     # -- values --
 
     def value(self, parts: Parts, start: int, end: int) -> dict[str, Any] | None:
-        resolved = _resolve(parts, self.ref, lambda: self.direction(start, end))
+        try:
+            resolved = _resolve(parts, self.ref, lambda: self.direction(start, end))
+        except (OverflowError, ValueError):
+            if not _near_calendar_edge(self.ref):
+                raise
+            return None  # "next week" from 9999-12-31 is past the last day `date` holds: this date alone is dropped
         if resolved is None:
             return None
         return {"timex": resolved.timex, "grain": resolved.grain, "mod": parts.mod,
@@ -273,6 +278,14 @@ class _Reader:
             return Lean(self.config.prefer, firm=True)
         direction, near = self.tense(self.text, start, end)
         return Lean(direction, near=near)
+
+
+_CALENDAR_EDGE = 100  # years: no expression reaches further from its reference without `_add`'s own guard
+
+
+def _near_calendar_edge(ref: date | None) -> bool:
+    """Whether resolving against `ref` may step out of the years 1 to 9999 that `date` holds."""
+    return ref is not None and not date.min.year + _CALENDAR_EDGE <= ref.year <= date.max.year - _CALENDAR_EDGE
 
 
 def _share_fields(a: Parts, b: Parts) -> tuple[Parts, Parts]:

@@ -52,6 +52,7 @@ from factx.stored import stored
 
 VERSION = "0.1.0"
 HUNDREDTH = Decimal("0.01")
+MAX_AMOUNT = Decimal(10) ** 18  # in the main unit: a larger amount is a misreading (or a joke), not a fact
 _CODE_SCALE = {"M": Decimal(1_000_000), "k": Decimal(1000)}  # "30 MUSD", "500 kEUR"
 
 
@@ -395,6 +396,8 @@ def _bound(rules: RuleSet, part, scale_from: Decimal | None = None) -> dict | No
     scale_word = part("scale") or part("scale2")
     scale = Decimal(str(rules.lookup("MONEY_SCALE", scale_word))) if scale_word else scale_from or Decimal(1)
     amount = parse_number(part("num"), rules.lists) * scale * marker.factor
+    if abs(amount) > MAX_AMOUNT:
+        return None
     value: dict[str, Any] = {"_amount": amount, "_scaled": scale_word is not None}
     if marker.family is not None:
         value["_family"] = (marker.family, marker.sign)

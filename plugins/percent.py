@@ -1,7 +1,7 @@
 """The `percent` plugin: percentages, percentage points and basis points."""
 from __future__ import annotations
 
-from decimal import Decimal
+import math
 from importlib.resources import files
 from typing import Any, Literal
 
@@ -50,14 +50,15 @@ def _build(rules: RuleSet, m: regex.Match[str]) -> Any:
     low_unit = rules.lookup("PERCENT_UNIT", g["unit1"]) if g["unit1"] else unit
     if low_unit != unit:
         return None
-    return range_drafts(
-        m,
-        _value(rules, g["sign"], g["num"], low_unit, approx),
-        _value(rules, g["sign2"], g["num2"], unit, approx),
-    )
+    low = _value(rules, g["sign"], g["num"], low_unit, approx)
+    high = _value(rules, g["sign2"], g["num2"], unit, approx)
+    return range_drafts(m, low, high) if low and high else None
 
 
-def _value(rules: RuleSet, sign: str | None, number: str, unit: str, approx: str | None) -> dict[str, Any]:
+def _value(rules: RuleSet, sign: str | None, number: str, unit: str, approx: str | None) -> dict[str, Any] | None:
+    """The value of one percentage, or None for a number no float holds (over 300 digits): not a fact."""
     magnitude = sign_of(sign, rules.lists) * parse_number(number, rules.lists)
-    percent: Decimal = convert(magnitude, unit, "percent")
-    return {"value": float(percent), "unit": unit, "approximation": approx}
+    percent = float(convert(magnitude, unit, "percent"))
+    if not math.isfinite(percent):
+        return None
+    return {"value": percent, "unit": unit, "approximation": approx}

@@ -260,3 +260,89 @@ def test_explain_agrees_with_extract(engine, words):
 def test_dateline_is_the_first_full_date_in_the_head(text, expected):
     assert find_dateline(text) == expected
     assert find_dateline("x" * 600 + text) is None  # past the head
+
+
+# -- one bad document never ends a run (issue 17) -------------------------------------
+
+
+BAD_AND_GOOD = [
+    "rates rose 1" + "0" * 309 + " pct, then 5 pct",  # a percentage no float holds: not a fact
+    {"id": "text-not-str", "text": 42},
+    {"id": 10**5000, "text": "an id too long for str()"},
+    "a lone surrogate \ud800 beside 6 pct",
+    Document("id-\udfff", "7 pct"),
+    {"id": "good", "text": "8 pct"},
+]
+
+
+def outcome(results):
+    return [(r.doc_id, [f.text for f in r.facts], [(p.code, p.where) for p in r.problems]) for r in results]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_extract_many_reports_each_bad_document_and_goes_on(engine, workers):
+    got = outcome(engine.extract_many(BAD_AND_GOOD, workers=workers))
+
+    assert got == [
+        ("doc-0", ["5 pct"], []),
+        ("doc-1", [], [("FX405", "doc-1")]),
+        ("doc-2", [], [("FX405", "doc-2")]),
+        ("doc-3", [], [("FX404", "doc-3")]),
+        ("id-\udfff", [], [("FX404", "id-\\udfff")]),
+        ("good", ["8 pct"], []),
+    ]
+
+
+class Measure(Value):
+    size: float
+
+
+class Sizes:
+    """A throwaway plugin: one fact per word, of the size it was built with."""
+
+    name = "size"
+
+    def __init__(self, size):
+        self.size = size
+
+    @hookimpl
+    def factx_register_fact_types(self, register):
+        register(FactType("size", Measure, "0"))
+
+    @hookimpl
+    def factx_extract(self, document):
+        return [Candidate(0, 3, "size.any", (Draft(0, 3, {"size": self.size}),))]
+
+
+@pytest.mark.parametrize("size", [float("inf"), float("-inf"), float("nan")])
+def test_a_value_that_is_not_finite_is_an_invalid_fact_never_null(size):
+    engine = Engine(plugins=[Sizes(size)], builtins=False, load_entrypoints=False)
+
+    result = engine.process(Document("d", "abc"))
+
+    assert result.facts == [] and [p.code for p in result.problems] == ["FX302"]
+    assert "finite" in result.problems[0].message
+
+
+def test_a_fact_json_cannot_carry_between_processes_is_a_problem_of_its_document():
+    engine = Engine(plugins=[Words("odd", [cand(0, 3, "odd.x", word="\ud800")])], builtins=False,
+                    load_entrypoints=False)
+
+    (result,) = engine.extract_many([Document("d", "abc")], workers=2)
+
+    assert result.facts == [] and [(p.code, p.rule) for p in result.problems] == [("FX303", "odd.x")]
+
+
+def test_leaving_extract_many_early_stops_its_workers(engine):
+    import multiprocessing
+    import signal
+
+    docs = [f"doc {i}: {i} percent" for i in range(2000)]
+    stream = engine.extract_many(docs, workers=2)
+    assert next(stream).doc_id == "doc-0"
+    workers = multiprocessing.active_children()
+
+    stream.close()
+
+    assert len(workers) == 2 and multiprocessing.active_children() == []
+    assert [w.exitcode for w in workers] == [-signal.SIGTERM] * 2  # stopped, their batches left unfinished

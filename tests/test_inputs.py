@@ -425,3 +425,207 @@ def test_huge_single_line_jsonl_record_reads_fine(tmp_path):
 
     assert [d.id for d in items] == ["big", "small"]
     assert items[0].text == text
+
+
+# -- records no reader should fail on (issue 17) -----------------------------------
+
+
+def test_jsonl_id_of_5000_digits_is_a_problem_of_its_line_only(tmp_path):
+    path = tmp_path / "bigid.jsonl"
+    path.write_text('{"id": %s, "text": "x 5%%"}\n{"id": "ok", "text": "y 6%%"}\n' % ("9" * 5000), encoding="utf-8")
+
+    items = read(path)
+
+    assert [d.id for d in docs_of(items)] == ["ok"]
+    (problem,) = problems_of(items)
+    assert (problem.code, problem.where) == ("FX405", f"{path}:1")
+    assert "5000 digits" in problem.message
+
+
+def test_jsonl_line_nested_100000_deep_is_a_problem_of_its_line_only(tmp_path):
+    path = tmp_path / "deep.jsonl"
+    path.write_text("[" * 100_000 + "]" * 100_000 + '\n{"id": "ok", "text": "y 6%"}\n', encoding="utf-8")
+
+    items = read(path)
+
+    assert [d.id for d in docs_of(items)] == ["ok"]
+    (problem,) = problems_of(items)
+    assert (problem.code, problem.where) == ("FX405", f"{path}:1")
+    assert "nested too deeply" in problem.message
+
+
+@pytest.mark.parametrize("field", ["id", "text"])
+def test_jsonl_lone_surrogate_is_a_problem_of_its_line_only(tmp_path, field):
+    record = {"id": "a", "text": "x 5% y"}
+    record[field] = record[field][:1] + "\ud800" + record[field][1:]
+    path = tmp_path / "surrogate.jsonl"
+    path.write_text(json.dumps(record) + '\n{"id": "ok", "text": "y 6%"}\n', encoding="ascii")  # escaped: \ud800
+
+    items = read(path)
+
+    assert [d.id for d in docs_of(items)] == ["ok"]
+    (problem,) = problems_of(items)
+    assert (problem.code, problem.where) == ("FX405", f"{path}:1")
+    assert f'"{field}"' in problem.message and "U+D800 at offset 1" in problem.message
+
+
+@pytest.mark.parametrize("doc_id, expected", [(7, "7"), (1.5, "1.5"), ("x", "x"), (None, "{path}:1")])
+def test_jsonl_id_may_be_a_string_or_a_number(tmp_path, doc_id, expected):
+    path = write_jsonl(tmp_path / "ids.jsonl", [{"id": doc_id, "text": "t"}])
+
+    (doc,) = read(path)
+
+    assert doc.id == expected.format(path=path)
+
+
+@pytest.mark.parametrize("doc_id", [True, [1], {"a": 1}])
+def test_jsonl_id_of_another_kind_is_a_problem(tmp_path, doc_id):
+    path = write_jsonl(tmp_path / "ids.jsonl", [{"id": doc_id, "text": "t"}, {"id": "ok", "text": "t"}])
+
+    items = read(path)
+
+    assert [d.id for d in docs_of(items)] == ["ok"]
+    (problem,) = problems_of(items)
+    assert problem.where == f"{path}:1" and '"id" must be a string or a number' in problem.message
+
+
+# -- UTF-16 and UTF-32 ---------------------------------------------------------------
+
+
+ENCODINGS = ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"]
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_text_file_with_a_utf16_or_utf32_bom_is_decoded(tmp_path, encoding):
+    text = "Rates rose 15 percent in São Paulo.\n"
+    path = tmp_path / "wide.txt"
+    path.write_bytes(_bom(encoding) + text.encode(encoding))
+
+    (doc,) = read(path)
+
+    assert isinstance(doc, Document) and doc.text == text
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_jsonl_file_with_a_utf16_or_utf32_bom_gives_its_records(tmp_path, encoding):
+    records = [{"id": "a", "text": "un 5% à Paris"}, {"id": "b", "text": "deux 6%"}]
+    path = tmp_path / "wide.jsonl"
+    path.write_bytes(_bom(encoding) + "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode(encoding))
+
+    items = read(path)
+
+    assert [(d.id, d.text) for d in items] == [(r["id"], r["text"]) for r in records]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-32-be"])
+def test_stdin_with_a_bom_is_decoded_as_text_or_as_json_lines(encoding):
+    text = read("-", stdin=_bom(encoding) + "Rates rose 15 percent.\n".encode(encoding))
+    records = read("-", stdin=_bom(encoding) + '{"id": "a", "text": "one"}\n{"id": "b", "text": "two"}\n'.encode(encoding))
+
+    assert [(d.id, d.text) for d in text] == [("-", "Rates rose 15 percent.\n")]
+    assert [(d.id, d.text) for d in records] == [("a", "one"), ("b", "two")]
+
+
+def test_utf16_file_cut_in_the_middle_of_a_character_is_a_problem(tmp_path):
+    path = tmp_path / "cut.txt"
+    path.write_bytes(_bom("utf-16-le") + "Rates rose 15 percent.".encode("utf-16-le") + b"\x00")
+
+    (problem,) = read(path)
+
+    assert isinstance(problem, Problem) and problem.code == "FX404" and "UTF-16" in problem.message
+
+
+def _bom(encoding: str) -> bytes:
+    import codecs
+
+    return {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
+            "utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}[encoding]
+
+
+# -- what is not a regular file ------------------------------------------------------
+
+
+def test_fifo_in_a_folder_is_skipped_with_a_line_and_never_opened(tmp_path):
+    (tmp_path / "a.txt").write_text("alpha 1%", encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")  # opening it to read would wait for a writer forever
+
+    items = read(tmp_path)
+
+    assert [d.id for d in docs_of(items)] == [str(tmp_path / "a.txt")]
+    (problem,) = problems_of(items)
+    assert problem.where == str(tmp_path / "pipe.txt") and "FIFO" in problem.message
+
+
+def test_link_to_a_device_in_a_folder_is_skipped_with_a_line(tmp_path):
+    (tmp_path / "a.txt").write_text("alpha 1%", encoding="utf-8")
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")  # read, it would never end
+
+    items = read(tmp_path)
+
+    assert [d.id for d in docs_of(items)] == [str(tmp_path / "a.txt")]
+    (problem,) = problems_of(items)
+    assert problem.where == str(tmp_path / "zero.txt") and "character device" in problem.message
+
+
+def test_fifo_through_a_glob_is_skipped_with_a_line(tmp_path):
+    (tmp_path / "a.txt").write_text("alpha 1%", encoding="utf-8")
+    os.mkfifo(tmp_path / "b.txt")
+
+    items = read(tmp_path / "*.txt")
+
+    assert [d.id for d in docs_of(items)] == [str(tmp_path / "a.txt")]
+    assert [p.where for p in problems_of(items)] == [str(tmp_path / "b.txt")]
+
+
+def test_fifo_given_by_itself_is_read_as_a_pipe(tmp_path):
+    import threading
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=fifo.write_text, args=("Rates rose 15 percent.",))
+    writer.start()
+    try:
+        items = read(fifo)
+    finally:
+        writer.join(10)
+
+    assert [(d.id, d.text) for d in items] == [(str(fifo), "Rates rose 15 percent.")]
+
+
+def test_device_given_by_itself_is_refused_with_a_line_not_read():
+    (problem,) = read("/dev/zero")
+
+    assert isinstance(problem, Problem) and problem.where == "/dev/zero"
+    assert "character device" in problem.message
+
+
+def test_folder_named_like_a_text_file_is_walked(tmp_path):
+    folder = tmp_path / "x.txt"
+    folder.mkdir()
+    (folder / "inner.md").write_text("beta 2%", encoding="utf-8")
+
+    items = read(folder)
+
+    assert [d.id for d in items] == [str(folder / "inner.md")]
+
+
+def test_empty_folder_is_named_on_a_line_not_taken_silently(tmp_path):
+    folder = tmp_path / "x.txt"
+    folder.mkdir()
+    (folder / "notes.csv").write_text("not read", encoding="utf-8")
+
+    (problem,) = read(folder)
+
+    assert isinstance(problem, Problem) and problem.where == str(folder) and "empty folder" in problem.message
+
+
+def test_folder_met_by_a_glob_for_text_files_is_refused_with_a_line(tmp_path):
+    (tmp_path / "a.txt").write_text("alpha 1%", encoding="utf-8")
+    (tmp_path / "x.txt").mkdir()
+    (tmp_path / "x.txt" / "inner.txt").write_text("beta 2%", encoding="utf-8")
+
+    items = read(tmp_path / "*.txt")
+
+    assert [d.id for d in docs_of(items)] == [str(tmp_path / "a.txt")]
+    (problem,) = problems_of(items)
+    assert problem.where == str(tmp_path / "x.txt") and "a folder" in problem.message

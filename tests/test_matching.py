@@ -261,7 +261,7 @@ def test_a_catastrophic_rule_is_cut_off_and_the_rest_written(tmp_path, name):
     results = list(engine.extract_many(docs))
     assert [f.text for f in results[0].facts] == ["5 pct"]
     assert [str(p) for p in results[0].problems] == [
-        "doc-0 percent.catastrophic: [FX303] rule cut off, its matches on this document lost: "
+        "doc-0 percent.catastrophic: [FX304] rule cut off, its matches on this document lost: "
         + results[0].problems[0].message.split(": ", 1)[1]]
     assert [f.text for f in results[1].facts] == ["3 percent"] and not results[1].problems
     assert not results[2].problems
@@ -301,4 +301,4 @@ def test_the_command_line_cuts_a_catastrophic_rule_off_and_writes_every_other_fa
     result = CliRunner().invoke(app, ["extract", str(docs), "--rules-dir", str(rules), "--doc-timeout", "0.5"])
     assert result.exit_code == 1
     assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == ["5 pct", "3 percent", "2%"]
-    assert "d0 percent.catastrophic: [FX303] rule cut off" in result.stderr
+    assert "d0 percent.catastrophic: [FX304] rule cut off" in result.stderr

@@ -1,11 +1,13 @@
 """Number parsing and unit conversion: properties over generated values."""
+import unicodedata
 from decimal import Decimal
 
 import pytest
+import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from factx.numbers import parse_number
+from factx.numbers import ascii_digits, parse_number
 from factx.units import convert
 
 
@@ -67,3 +69,17 @@ def test_basis_points_are_hundredths_of_a_percent(n):
     assert convert(n, "basis_point", "percent") == n / 100
     assert convert(n, "percentage_point", "percent") == n
     assert convert(convert(n, "basis_point", "percent"), "percent", "basis_point") == n
+
+
+def test_ascii_digits_reads_every_digit_as_unicodedata_does_where_it_knows_it():
+    every_char = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
+    digits = regex.findall(r"\d", every_char)
+    known = [d for d in digits if unicodedata.decimal(d, None) is not None]
+    assert len(known) > 600
+    assert ascii_digits("".join(known)) == "".join(str(unicodedata.decimal(d)) for d in known)
+
+
+def test_ascii_digits_reads_a_digit_unicodedata_does_not_know_by_its_place_in_its_run():
+    # U+1E4F0..U+1E4F9, Nag Mundari digits (Unicode 15), unknown to Python 3.11's unicodedata.
+    assert ascii_digits("".join(chr(0x1E4F0 + i) for i in range(10)) + " and 42") == "0123456789 and 42"
+    assert parse_number("\U0001e4f1,\U0001e4f2\U0001e4f3\U0001e4f4", {}) == 1234

@@ -207,3 +207,27 @@ def test_seed_date_exact(tmp_path):
     assert dev_score("seed.jsonl", tmp_path)["date"]["value"][2] == 1.0
 
 
+# -- references at the calendar's ends (issue 17) -----------------------------------
+
+
+@pytest.mark.parametrize("reference", [date(1, 1, 1), date(1, 1, 3), date(9999, 12, 25), date(9999, 12, 31)])
+@pytest.mark.parametrize("relative", ["next week", "Easter", "last week", "next Christmas", "yesterday", "tomorrow"])
+def test_a_date_past_the_calendar_is_dropped_alone(engine, reference, relative):
+    text = f"It met on March 3, 2020 and will meet {relative}."
+
+    result = engine.process(text, reference_date=reference)
+
+    assert result.problems == []
+    assert "2020-03-03" in [f.value.timex for f in result.facts if f.type == "date"]
+
+
+def test_a_relative_date_near_the_calendar_end_still_resolves(engine):
+    result = engine.process("They will meet next week.", reference_date=date(9999, 12, 1))
+
+    assert [f.value.timex for f in result.facts] == ["9999-W49"]
+
+
+def test_a_day_written_in_unicode_15_digits_is_read(engine):
+    (fact,) = dates_in(engine, "on 1\U0001e4f2 May 2020")
+
+    assert fact.value.timex == "2020-05-12"

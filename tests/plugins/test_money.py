@@ -269,3 +269,30 @@ def test_a_local_dollar_sign_earlier_does_not_carry_over_to_a_bare_sign(engine):
     assert [f.value.currency for f in facts] == ["TWD", "USD"]
     facts = engine.extract("Sales of 446 mln Canadian dlrs.\n\nProfit was 16.2 mln dlrs.", types=["money"])
     assert [f.value.currency for f in facts] == ["CAD", "CAD"]
+
+
+# -- values that always validate (issue 17) -----------------------------------------
+
+
+@pytest.mark.parametrize("amount", ["1" * 4301, "1" * 19, "2,000,000,000,000,000,000", "9,999,999,999 billion"])
+def test_an_amount_over_10_to_the_18_is_not_a_fact_and_the_others_stay(engine, amount):
+    text = f"It cost $5 million and ${amount} in all."
+
+    result = engine.process(text, reference_date="none")
+
+    assert [f.text for f in result.facts if f.type == "money"] == ["$5 million"] and result.problems == []
+
+
+def test_an_amount_of_10_to_the_18_is_kept(engine):
+    (fact,) = engine.extract("It cost $1,000,000,000,000,000,000.", types=["money"])
+
+    assert fact.value.amount == 10**18
+
+
+@pytest.mark.parametrize("digit, value", [("\U0001e4f2", 2), ("\u0663", 3), ("\U0001d7d7", 9)])
+def test_a_digit_regex_knows_is_read_as_regex_matched_it(engine, digit, value):
+    # U+1E4F2 (Nag Mundari two) is Unicode 15: regex's \d matches it, Python 3.11's unicodedata does not know it.
+    result = engine.process(f"$5 million and ${digit}", reference_date="none")
+
+    assert result.problems == []
+    assert [(f.text, f.value.amount) for f in result.facts] == [("$5 million", 5_000_000), (f"${digit}", value)]

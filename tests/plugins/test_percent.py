@@ -85,3 +85,24 @@ def test_recognizers_percent_floor(tmp_path):
 
 def test_seed_percent_exact(tmp_path):
     assert dev_score("seed.jsonl", tmp_path)["percent"]["value"][2] == 1.0
+
+
+@pytest.mark.parametrize("digits", [309, 400, 5000])
+def test_a_percentage_no_float_holds_is_not_a_fact_and_the_others_stay(engine, digits):
+    text = "1" + "0" * digits + " pct, then 5 percent"
+
+    result = engine.process(text, reference_date="none")
+
+    assert [f.text for f in result.facts] == ["5 percent"] and result.problems == []
+
+
+def test_a_range_with_a_bound_no_float_holds_is_not_a_fact(engine):
+    result = engine.process("between 10 and 1" + "0" * 320 + " percent; 7%", reference_date="none")
+
+    assert [f.text for f in result.facts] == ["7%"]
+
+
+def test_a_percentage_just_below_the_float_limit_is_kept_and_written(engine):
+    (fact,) = engine.extract("1" + "0" * 300 + " percent", reference_date="none")
+
+    assert fact.value.value == 1e300 and json.loads(fact.model_dump_json())["value"]["value"] == 1e300
