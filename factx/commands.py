@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from factx.cli import err, extract, report, started
+from factx.running import err, extract, report, started
 from factx.errors import ExitCode, FactxError, Problem
 
 app = typer.Typer(

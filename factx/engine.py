@@ -9,7 +9,7 @@ from datetime import date
 from importlib.resources import files
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any
 
 import pluggy
 from pydantic import ValidationError

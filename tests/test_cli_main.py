@@ -98,7 +98,7 @@ def test_other_command_lines_go_to_the_typer_app(args):
 
 
 def test_the_collector_is_left_alone_when_main_did_not_turn_it_off():
-    from factx.cli import started
+    from factx.running import started
 
     assert gc.isenabled()
     started()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from distributed import Client, LocalCluster
 
-from factx.cli import err, report
+from factx.running import err, report
 from factx.dask.engines import EngineConfig
 from factx.dask.folders import PROBLEMS, PartReport, extract_to_folder
 from factx.engine import Reference
