@@ -115,7 +115,7 @@ class RuleSet:
     def matches(self, text: str) -> Iterator[tuple[Rule, regex.Match[str]]]:
         """Every rule's matches, rule by rule, each rule's as `finditer` finds them (`factx.matching`)."""
         search = self.matcher.search
-        for rule in self.rules:
+        for rule in self.matcher.active(text, self.rules):
             pos = _first_position(rule, text)
             while (m := search(text, rule, pos)) is not None:
                 yield rule, m
@@ -131,7 +131,7 @@ class RuleSet:
         spans its drafts. Blocker rules (`emit = false`) never reach `build`.
         """
         search = self.matcher.search
-        for rule in self.rules:
+        for rule in self.matcher.active(text, self.rules):
             pos = _first_position(rule, text)
             while (m := search(text, rule, pos)) is not None:
                 if not rule.emit:

@@ -43,6 +43,10 @@ class Matcher(Protocol):
     name: str
     unscanned: dict[str, str]  # rule id -> why it is searched the `regex` way
 
+    def active(self, text: str, rules: Sequence[Rule]) -> list[Rule]:
+        """Those of `rules` that may match in `text`, in order (a scan rules the others out)."""
+        ...
+
     def search(self, text: str, rule: Rule, pos: int) -> regex.Match[str] | None:
         """The first non-empty match of `rule` (one the matcher was built for) in `text` from `pos` on:
         starting at or after `pos`, or, for a rule read backwards, ending at or before it."""

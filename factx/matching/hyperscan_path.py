@@ -118,6 +118,11 @@ class HyperscanMatcher:
                 self._databases.append((hyperscan.loadb(blob, hyperscan.HS_MODE_BLOCK), len(scanned)))
         self._local = threading.local()
 
+    def active(self, text: str, rules: Sequence[Rule]) -> list[Rule]:
+        starts = self._starts(text)
+        slots = self._slot
+        return [rule for rule in rules if (slot := slots.get(id(rule))) is None or starts[slot[0]][slot[1]]]
+
     def search(self, text: str, rule: Rule, pos: int) -> regex.Match[str] | None:
         slot = self._slot.get(id(rule))
         if slot is None:

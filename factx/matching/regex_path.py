@@ -47,5 +47,8 @@ class RegexMatcher:
     def __init__(self, rules: Sequence[Rule]):
         self.unscanned = {rule.id: "the regex matcher scans no rule" for rule in rules}
 
+    def active(self, text: str, rules: Sequence[Rule]) -> list[Rule]:
+        return list(rules)
+
     def search(self, text: str, rule: Rule, pos: int) -> regex.Match[str] | None:
         return search(rule, text, pos)
