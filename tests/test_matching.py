@@ -120,7 +120,7 @@ def _as_scanned(text: str) -> str:
 def assert_widened_cover(pattern: str, text: str) -> None:
     """At every depth large alternations may be cut to, the widened expression matches at every
     place a match of the rule starts (read here with regex, on the text as Hyperscan sees it)."""
-    from factx.matching.prefilter import KEEPS, _Widen
+    from factx.matching.prefilter import KEEPS, expression
 
     try:
         parsed = parse(pattern)
@@ -130,7 +130,7 @@ def assert_widened_cover(pattern: str, text: str) -> None:
     scanned = _as_scanned(text)
     for keep in KEEPS:
         try:
-            widened = _Widen(parsed.groups, False, keep).whole(parsed.tree).text
+            widened = expression(parsed, keep=keep)
         except Unsupported:
             return
         loose = regex.compile(widened, regex.IGNORECASE)
