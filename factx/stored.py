@@ -72,11 +72,11 @@ def stored(*distributions: str, rebuild: Callable[..., Any] | None = None) -> Ca
     return decorate
 
 
-def by_content(kind: str, content: str, derive: Callable[[], T], keep: int = MAX_ENTRIES) -> T:
+def by_content(kind: str, content: str, derive: Callable[[], T], keep: int | None = None) -> T:
     """`derive()`, read from disk when it was derived before from the same `content`.
 
     The result must pickle. An exception from `derive` propagates and nothing is kept.
-    At most `keep` results of a kind are kept, the oldest going first.
+    At most `keep` results of a kind are kept (default MAX_ENTRIES), the oldest going first.
     """
     folder = patterncache.cache_dir()
     if folder is None:
@@ -87,7 +87,7 @@ def by_content(kind: str, content: str, derive: Callable[[], T], keep: int = MAX
     if found is not None:
         return found
     result = derive()
-    _write(path, result, pickle.dumps, prune=lambda written: _oldest_beyond(written, keep))
+    _write(path, result, pickle.dumps, prune=lambda written: _oldest_beyond(written, keep or MAX_ENTRIES))
     return result
 
 
