@@ -76,7 +76,7 @@ def main_options(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the versions of factx and of each plugin, and exit.")] = False,
 ) -> None:
-    """Extract money, percentages, dates and officials from text as validated fact records."""
+    """Extract money, percentages, dates, officials and physical quantities from text as validated fact records."""
 
 
 def _reference(value: str):

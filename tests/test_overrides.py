@@ -138,7 +138,7 @@ def test_no_entry_points_skips_installed_plugins(installed):
     assert listed.returncode == skipped.returncode == 0, listed.stderr + skipped.stderr
     assert any(p["name"] == "flag" and p["source"] == "entry point" for p in json.loads(listed.stdout))
     names = {p["name"] for p in json.loads(skipped.stdout)}
-    assert "flag" not in names and {"money", "percent"} <= names
+    assert "flag" not in names and {"money", "percent", "quantity"} <= names
 
 
 def test_a_plugins_dir_copy_replaces_the_installed_plugin_with_a_notice(installed, tmp_path):
@@ -170,7 +170,7 @@ def test_version_lists_the_core_and_every_plugin():
     from factx import __version__
 
     assert lines[0] == f"factx {__version__}"
-    for name in ("money", "percent", "date", "official"):
+    for name in ("money", "percent", "date", "official", "quantity"):
         assert any(line.startswith(f"{name} 0.1.0 (built-in: factx.plugins.{name})") for line in lines[1:])
 
 
@@ -186,7 +186,7 @@ def test_table_cells_are_text_not_markup():
 
 def test_the_facts_table_escapes_what_the_document_holds(engine):
     out = io.StringIO()
-    facts = engine.extract("Output rose 42 percent [mass] to $5.", doc_id="[bold]doc[/bold]")
+    facts = engine.extract("Output rose to 42 tonnes [mass] and 5 percent.", doc_id="[bold]doc[/bold]")
     with FactWriter(OutputFormat.table, stdout=out) as writer:
         for fact in facts:
             writer.write(fact)
@@ -201,8 +201,8 @@ def test_a_piped_table_is_as_wide_as_its_rows():
 
 
 def test_explain_piped_keeps_whole_cells():
-    text = "Seoul pledged about $350 billion, up 5 percent, on Friday."
+    text = "Seoul pledged about $350 billion and shipped 1.2 mln tonnes of steel, up 5 percent, on Friday."
     result = runner.invoke(app, ["explain", text])
     assert result.exit_code == 0
-    assert any("amount=350000000000, currency=USD, currency_inferred=True, approximation=about" in line
+    assert any("value=1200000, unit=tonnes, canonical_value=1200000.0, canonical_unit=metric_ton" in line
                for line in result.stdout.splitlines())
