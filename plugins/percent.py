@@ -9,9 +9,7 @@ import regex
 from pydantic import Field
 
 from factx import Candidate, Document, FactType, RangedValue, RuleSet, hookimpl
-from factx.candidates import range_drafts
-from factx.numbers import parse_number, sign_of
-from factx.units import convert
+from factx.toolkit import approximation, convert, parse_number, range_drafts, sign_of
 
 VERSION = "0.1.0"
 
@@ -42,7 +40,7 @@ def factx_extract(document: Document, rules: RuleSet) -> list[Candidate]:
 def _build(rules: RuleSet, m: regex.Match[str]) -> Any:
     g = m.groupdict()
     unit = rules.lookup("PERCENT_UNIT", g["unit"])
-    approx = rules.lookup("APPROX", g["approx"]) if g.get("approx") else None
+    approx = approximation(m, rules)
     if "high" not in g:
         return _value(rules, g.get("sign"), g["num"], unit, approx)
     # The first bound takes its own unit where written, else the second's;
@@ -57,7 +55,7 @@ def _build(rules: RuleSet, m: regex.Match[str]) -> Any:
 
 def _value(rules: RuleSet, sign: str | None, number: str, unit: str, approx: str | None) -> dict[str, Any] | None:
     """The value of one percentage, or None for a number no float holds (over 300 digits): not a fact."""
-    magnitude = sign_of(sign, rules.lists) * parse_number(number, rules.lists)
+    magnitude = sign_of(sign, rules) * parse_number(number, rules)
     percent = float(convert(magnitude, unit, "percent"))
     if not math.isfinite(percent):
         return None

@@ -58,4 +58,4 @@ def test_a_rule_file_at_the_size_cap_is_read(tmp_path):
 
     parsed, problems = parse_rule_file(path, "padded.toml")
 
-    assert problems == [] and [r.id for r in parsed.spec.rule] == ["percent.user_pct"]
+    assert problems == [] and [r.spec.id for r in parsed.rules] == ["percent.user_pct"]
