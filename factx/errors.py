@@ -31,6 +31,7 @@ CODES = {
     "FX107": "rule for a fact type no plugin extracts",
     "FX108": "rule file not found or unreadable",
     "FX109": "override of a rule id no loaded rule has, and not a complete rule",
+    "FX110": "rule file past a bound: macros nested too deep, a pattern too large, TOML nested too deep",
     "FX201": "plugin failed to import",
     "FX202": "plugin hook failed while loading",
     "FX203": "plugin declares an invalid fact type",

@@ -43,6 +43,10 @@ def normalize_key(text: str) -> str:
 
 _SEPARATOR = r"[\s\-]+"
 
+# Bounds on what a rule file may expand to (the built-in rules reach depth 3 and 36,000 characters).
+MAX_MACRO_DEPTH = 64
+MAX_EXPANDED = 1_000_000  # characters of one macro or pattern with every {NAME} replaced
+
 
 def list_pattern(keys: Iterable[str], from_end: bool = False) -> str:
     """A pattern matching any key case-insensitively, longer keys first; spaces or
@@ -208,6 +212,7 @@ class _Compiler:
         self.list_keys: dict[str, list[str]] = {}
         self.problems: list[Problem] = []
         self._expanded: dict[tuple[str, bool], str] = {}  # (name, read backwards) -> pattern
+        self._depths: dict[str, int] = {}  # macro name -> how deep macros nest in it (one that uses none: 1)
 
     def define(self, name: str, pattern: str, where: str, line: int, layer: int) -> None:
         previous = self.definitions.get(name)
@@ -252,11 +257,22 @@ class _Compiler:
             elif name not in self.definitions:
                 raise _UndefinedError(name)
             else:
-                found = self.expand(self.definitions[name][0], (*stack, name), backward)
+                if len(stack) >= MAX_MACRO_DEPTH:
+                    raise _BoundError(f"macros nest more than {MAX_MACRO_DEPTH} deep: {stack[0]} -> ... -> {name}")
+                definition = self.definitions[name][0]
+                found = self.expand(definition, (*stack, name), backward)
+                self._depths[name] = 1 + max((self._depths.get(used.group(1), 1) for used in _REF.finditer(definition)),
+                                             default=0)
+                if self._depths[name] > MAX_MACRO_DEPTH:
+                    raise _BoundError(f"{{{name}}} nests macros more than {MAX_MACRO_DEPTH} deep")
             self._expanded[name, backward] = f"(?:{found})"
             return self._expanded[name, backward]
 
-        return _REF.sub(substitute, pattern)
+        expanded = _REF.sub(substitute, pattern)
+        if len(expanded) > MAX_EXPANDED:
+            what = f"{{{stack[-1]}}}" if stack else "the pattern"
+            raise _BoundError(f"{what} expands to {len(expanded):,} characters, more than {MAX_EXPANDED:,}")
+        return expanded
 
     def checked_expand(self, pattern: str, where: str, rule_id: str = "") -> str | None:
         """`expand`, recording an undefined name or a cycle as a problem."""
@@ -266,6 +282,8 @@ class _Compiler:
             self.problems.append(Problem("FX102", f"{{{e.name}}} is not a defined {e.what}", where, rule_id))
         except _CycleError as e:
             self.problems.append(Problem("FX103", f"macro cycle {e.args[0]}", where, rule_id))
+        except _BoundError as e:
+            self.problems.append(Problem("FX110", str(e), where, rule_id))
         return None
 
     def compile(self, pattern: str, where: str, rule_id: str = "") -> regex.Pattern[str] | None:
@@ -323,7 +341,7 @@ class _Compiler:
             patterncache.compile(self.expand("{" + name + "}"))
         except regex.error:
             return False
-        except (_UndefinedError, _CycleError):
+        except (_UndefinedError, _CycleError, _BoundError):
             pass  # reported as such
         return True
 
@@ -400,6 +418,10 @@ class _UndefinedError(Exception):
 
 class _CycleError(Exception):
     pass
+
+
+class _BoundError(Exception):
+    """A macro or pattern past MAX_MACRO_DEPTH or MAX_EXPANDED."""
 
 
 @dataclass

@@ -253,6 +253,8 @@ def parse_rule_file(path: Path, display: str, overrides: bool = False) -> tuple[
     except tomllib.TOMLDecodeError as e:
         line = regex.search(r"at line (\d+)", str(e))
         return None, [Problem("FX100", f"invalid TOML: {e}", _where(display, int(line.group(1)) if line else 0))]
+    except RecursionError:
+        return None, [Problem("FX110", "arrays or tables nest too deep to read", display)]
     retired = [key for key in _RETIRED if key in data]
     if retired:
         lines = text.splitlines()
