@@ -213,6 +213,7 @@ class _Compiler:
         self.problems: list[Problem] = []
         self._expanded: dict[tuple[str, bool], str] = {}  # (name, read backwards) -> pattern
         self._depths: dict[str, int] = {}  # macro name -> how deep macros nest in it (one that uses none: 1)
+        self._crossings: dict[str, str] = {}  # macro too deep -> the macro in it that first crosses the bound
 
     def define(self, name: str, pattern: str, where: str, line: int, layer: int) -> None:
         previous = self.definitions.get(name)
@@ -256,23 +257,54 @@ class _Compiler:
                 raise _CycleError(" -> ".join([*stack, name]))
             elif name not in self.definitions:
                 raise _UndefinedError(name)
+            elif self._depth(name) > MAX_MACRO_DEPTH:
+                crossing = self._crossing(name)
+                raise _BoundError(f"{{{crossing}}} nests macros more than {MAX_MACRO_DEPTH} deep", crossing)
             else:
-                if len(stack) >= MAX_MACRO_DEPTH:
-                    raise _BoundError(f"macros nest more than {MAX_MACRO_DEPTH} deep: {stack[0]} -> ... -> {name}")
-                definition = self.definitions[name][0]
-                found = self.expand(definition, (*stack, name), backward)
-                self._depths[name] = 1 + max((self._depths.get(used.group(1), 1) for used in _REF.finditer(definition)),
-                                             default=0)
-                if self._depths[name] > MAX_MACRO_DEPTH:
-                    raise _BoundError(f"{{{name}}} nests macros more than {MAX_MACRO_DEPTH} deep")
+                found = self.expand(self.definitions[name][0], (*stack, name), backward)
             self._expanded[name, backward] = f"(?:{found})"
             return self._expanded[name, backward]
 
         expanded = _REF.sub(substitute, pattern)
         if len(expanded) > MAX_EXPANDED:
             what = f"{{{stack[-1]}}}" if stack else "the pattern"
-            raise _BoundError(f"{what} expands to {len(expanded):,} characters, more than {MAX_EXPANDED:,}")
+            raise _BoundError(f"{what} expands to {len(expanded):,} characters, more than {MAX_EXPANDED:,}",
+                              stack[-1] if stack else "")
         return expanded
+
+    def _uses(self, name: str) -> list[str]:
+        """The macros a macro's definition names (a word list names none)."""
+        if name in self.list_keys or name not in self.definitions:
+            return []
+        return [m.group(1) for m in _REF.finditer(self.definitions[name][0]) if "|" not in m.group(1)]
+
+    def _depth(self, name: str) -> int:
+        """How deep macros nest in `name` (1 for one that uses none), found without recursion, so
+        that a chain of any length is measured before it is expanded; a cycle is `expand`'s to report."""
+        path, todo = {name}, [(name, iter(self._uses(name)))]
+        while todo and name not in self._depths:
+            current, uses = todo[-1]
+            for used in uses:
+                if used not in self._depths and used not in path:
+                    path.add(used)
+                    todo.append((used, iter(self._uses(used))))
+                    break
+            else:
+                todo.pop()
+                path.discard(current)
+                self._depths[current] = 1 + max((self._depths.get(u, 0) for u in self._uses(current)), default=0)
+        return self._depths[name]
+
+    def _crossing(self, name: str) -> str:
+        """The macro within `name` whose own definition first nests deeper than MAX_MACRO_DEPTH."""
+        walked = []
+        while name not in self._crossings and (
+                deeper := next((u for u in self._uses(name) if self._depths.get(u, 0) > MAX_MACRO_DEPTH), None)):
+            walked.append(name)
+            name = deeper
+        crossing = self._crossings.setdefault(name, name)
+        self._crossings.update(dict.fromkeys(walked, crossing))
+        return crossing
 
     def checked_expand(self, pattern: str, where: str, rule_id: str = "") -> str | None:
         """`expand`, recording an undefined name or a cycle as a problem."""
@@ -283,7 +315,11 @@ class _Compiler:
         except _CycleError as e:
             self.problems.append(Problem("FX103", f"macro cycle {e.args[0]}", where, rule_id))
         except _BoundError as e:
-            self.problems.append(Problem("FX110", str(e), where, rule_id))
+            # Reported once, at the macro at fault, rather than at every macro and rule that uses it.
+            problem = Problem("FX110", str(e), *((f"{self.definitions[e.name][1]}:{self.definitions[e.name][2]}", "")
+                                                  if e.name else (where, rule_id)))
+            if problem not in self.problems:
+                self.problems.append(problem)
         return None
 
     def compile(self, pattern: str, where: str, rule_id: str = "") -> regex.Pattern[str] | None:
@@ -421,7 +457,11 @@ class _CycleError(Exception):
 
 
 class _BoundError(Exception):
-    """A macro or pattern past MAX_MACRO_DEPTH or MAX_EXPANDED."""
+    """A macro or pattern past MAX_MACRO_DEPTH or MAX_EXPANDED; `name` is the macro at fault, if one is."""
+
+    def __init__(self, message: str, name: str = ""):
+        super().__init__(message)
+        self.name = name
 
 
 @dataclass
