@@ -214,6 +214,32 @@ def _line_of(lines: list[str], key: str) -> int:
     return next((n for n, line in enumerate(lines, 1) if regex.match(rf"\s*{regex.escape(key)}\s*=", line)), 0)
 
 
+_NESTING = patterncache.compile(r"""\\.|'(?:'')?|"(?:"")?|[#\[\]{}\n]""")
+
+
+def _deepest_line(text: str) -> int:
+    """The line where brackets and braces first nest deepest, strings and comments skipped."""
+    depth = deepest = line = 0
+    row, quote, comment = 1, None, False
+    for m in _NESTING.finditer(text):
+        token = m.group()
+        if token == "\n":
+            row, comment = row + 1, False
+        elif comment or (quote is not None and token != quote):
+            continue
+        elif quote is not None or token[0] in "'\"":
+            quote = None if quote is not None else token
+        elif token == "#":
+            comment = True
+        elif token in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, line = depth, row
+        elif token in "]}":
+            depth -= 1
+    return line
+
+
 def _where(display: str, line: int) -> str:
     return f"{display}:{line}" if line else display
 
@@ -254,7 +280,7 @@ def parse_rule_file(path: Path, display: str, overrides: bool = False) -> tuple[
         line = regex.search(r"at line (\d+)", str(e))
         return None, [Problem("FX100", f"invalid TOML: {e}", _where(display, int(line.group(1)) if line else 0))]
     except RecursionError:
-        return None, [Problem("FX110", "arrays or tables nest too deep to read", display)]
+        return None, [Problem("FX110", "arrays or tables nest too deep to read", _where(display, _deepest_line(text)))]
     retired = [key for key in _RETIRED if key in data]
     if retired:
         lines = text.splitlines()

@@ -112,8 +112,8 @@ def test_a_chain_of_macros_within_the_depth_bound_loads(tmp_path):
 
 def test_toml_nested_fifty_thousand_deep_is_a_located_error(tmp_path):
     path = tmp_path / "deep.toml"
-    path.write_text("a = " + "[" * 50_000 + "]" * 50_000 + "\n" + GOOD, encoding="utf-8")
+    path.write_text("# '[[[ not this ]]]'\nb = '[[['\na = [\n" + "[" * 50_000 + "]" * 50_000 + "]\n" + GOOD, encoding="utf-8")
 
     parsed, problems = parse_rule_file(path, "deep.toml")
 
-    assert parsed is None and [(p.code, p.where) for p in problems] == [("FX110", "deep.toml")]
+    assert parsed is None and [(p.code, p.where) for p in problems] == [("FX110", "deep.toml:4")]
