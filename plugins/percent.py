@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from importlib.resources import files
 from typing import Any, Literal
 
@@ -41,8 +42,10 @@ def factx_extract(document: Document, rules: RuleSet) -> list[Candidate]:
 
 def _build(rules: RuleSet, m: regex.Match[str]) -> Any:
     g = m.groupdict()
-    unit = rules.lookup("PERCENT_UNIT", g["unit"])
+    unit = rules.lookup("PERCENT_UNIT", g["unit"]) if g.get("unit") else "percentage_point"  # "a quarter-point cut"
     approx = rules.lookup("APPROX", g["approx"]) if g.get("approx") else None
+    if g.get("fraction"):
+        return {"value": float(rules.lookup("PERCENT_POINT_FRACTION", g["fraction"])), "unit": unit, "approximation": approx}
     if "high" not in g:
         return _value(rules, g.get("sign"), g["num"], unit, approx)
     # The first bound takes its own unit where written, else the second's;
@@ -57,8 +60,25 @@ def _build(rules: RuleSet, m: regex.Match[str]) -> Any:
 
 def _value(rules: RuleSet, sign: str | None, number: str, unit: str, approx: str | None) -> dict[str, Any] | None:
     """The value of one percentage, or None for a number no float holds (over 300 digits): not a fact."""
-    magnitude = sign_of(sign, rules.lists) * parse_number(number, rules.lists)
+    magnitude = sign_of(sign, rules.lists) * _number(number, rules.lists)
     percent = float(convert(magnitude, unit, "percent"))
     if not math.isfinite(percent):
         return None
     return {"value": percent, "unit": unit, "approximation": approx}
+
+
+_VULGAR = {"½": Decimal(1) / 2, "¼": Decimal(1) / 4, "¾": Decimal(3) / 4, "⅓": Decimal(1) / 3, "⅔": Decimal(2) / 3,
+           "⅛": Decimal(1) / 8, "⅜": Decimal(3) / 8, "⅝": Decimal(5) / 8, "⅞": Decimal(7) / 8}
+
+
+def _number(text: str, lists) -> Decimal:
+    """A number in digits or words, or with a common fraction: "3-3/4", "5 1/2", "1/2", "7½"."""
+    if text[-1] in _VULGAR:
+        return parse_number(text[:-1], lists) + _VULGAR[text[-1]]
+    if "/" not in text:
+        return parse_number(text, lists)
+    whole, _, fraction = text.rpartition(" ") if " " in text else text.rpartition("-")
+    numerator, denominator = fraction.split("/")
+    if int(denominator) == 0:
+        raise ValueError(f"not a fraction: {text!r}")
+    return (Decimal(whole) if whole else Decimal(0)) + Decimal(numerator) / Decimal(denominator)
