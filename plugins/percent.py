@@ -15,6 +15,7 @@ from factx.numbers import parse_number, sign_of
 from factx.units import convert
 
 VERSION = "0.1.0"
+_YEAR = regex.compile(r"(?:19|20)\d\d")
 
 
 class PercentValue(RangedValue):
@@ -53,6 +54,8 @@ def _build(rules: RuleSet, m: regex.Match[str]) -> Any:
     low_unit = rules.lookup("PERCENT_UNIT", g["unit1"]) if g["unit1"] else unit
     if low_unit != unit:
         return None
+    if not g["unit1"] and _YEAR.fullmatch(g["num"]):
+        return None  # "its forecast for fiscal 2025 to 2.7 percent": a year, then a level
     low = _value(rules, g["sign"], g["num"], low_unit, approx)
     high = _value(rules, g["sign2"], g["num2"], unit, approx)
     return range_drafts(m, low, high) if low and high else None
