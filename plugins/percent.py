@@ -80,8 +80,8 @@ def _number(text: str, lists) -> Decimal:
         return parse_number(text[:-1], lists) + _VULGAR[text[-1]]
     if "/" not in text:
         return parse_number(text, lists)
-    whole, _, fraction = text.rpartition(" ") if " " in text else text.rpartition("-")
+    *whole, fraction = text.replace("-", " ").split()  # "3-3/4", "5 1/2", "11\n3/4" across a line
     numerator, denominator = fraction.split("/")
     if int(denominator) == 0:
         raise ValueError(f"not a fraction: {text!r}")
-    return (Decimal(whole) if whole else Decimal(0)) + Decimal(numerator) / Decimal(denominator)
+    return (Decimal(whole[0]) if whole else Decimal(0)) + Decimal(numerator) / Decimal(denominator)
