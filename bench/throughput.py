@@ -74,14 +74,19 @@ def ceiling_run(corpus: Corpus, ceilings: Ceilings) -> Run:
 
 
 def runs(engine: Engine, full: Corpus, sample: Corpus, ceilings: Ceilings, workers: int) -> list[Run]:
-    """The ceiling, all types in one process and over `workers`, on the full corpus; each type on the sample."""
-    for _ in engine.extract_many(sample.docs[:100]):  # warm up: lazy registries, regex caches
-        pass
+    """The ceiling, all types in one process and over `workers`, on the full corpus; on the sample,
+    all types with each matcher, then each type alone."""
+    reference = Engine(matcher="regex")
+    for e in (engine, reference):
+        for _ in e.extract_many(sample.docs[:100]):  # warm up: lazy registries, regex caches
+            pass
     out = [ceiling_run(full, ceilings), factx_run(engine, full, ceilings, "factx, all types, 1 process")]
     if workers > 1:
         out.append(factx_run(engine, full, ceilings, f"factx, all types, {workers} workers", workers=workers))
     if sample is not full:
         out.append(ceiling_run(sample, ceilings))
+    out += [factx_run(engine, sample, ceilings, f"factx, all types, {engine.matcher.name} matcher"),
+            factx_run(reference, sample, ceilings, "factx, all types, regex matcher")]
     for fact_type in sorted(engine.fact_types):
         out.append(factx_run(engine, sample, ceilings, f"factx, {fact_type} only", types=[fact_type]))
     return out

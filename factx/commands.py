@@ -11,7 +11,6 @@ from factx.running import err, extract, report, started
 from factx.errors import ExitCode, FactxError, Problem
 
 app = typer.Typer(
-    help="Extract money, percentages, dates and officials from text as validated fact records.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -19,8 +18,12 @@ app = typer.Typer(
 rules_app = typer.Typer(help="Check and test rule files.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
-PluginsDir = Annotated[list[Path], typer.Option("--plugins-dir", help="Folder of plugin .py files to load.")]
-RulesDir = Annotated[list[Path], typer.Option("--rules-dir", help="Rule file or folder loaded last; its rules override.")]
+PluginsDir = Annotated[list[Path], typer.Option(
+    "--plugins-dir", help="Folder of plugin .py files to load; one replaces an installed plugin of its name.")]
+RulesDir = Annotated[list[Path], typer.Option(
+    "--rules-dir", help="Rule file or folder loaded last; a rule with a loaded rule's id overrides the fields it gives.")]
+NoEntryPoints = Annotated[bool, typer.Option(
+    "--no-entry-points", help="Load no plugin installed under the factx entry-point group (the built-ins still load).")]
 
 
 def _fail(error: FactxError) -> typer.Exit:
@@ -39,16 +42,41 @@ def _settings(**given) -> dict:
 
 
 def _engine(plugins_dirs: list[Path] | None = None, rules_dirs: list[Path] | None = None, strict: bool = False,
-            settings: dict | None = None, doc_timeout: float | None = None):
+            settings: dict | None = None, doc_timeout: float | None = None, no_entry_points: bool = False):
     from factx.engine import DEFAULT_DOC_TIMEOUT, Engine
 
     try:
-        return Engine(plugins_dirs=plugins_dirs or (), rules_dirs=rules_dirs or (), strict=strict,
-                      settings=settings, doc_timeout=DEFAULT_DOC_TIMEOUT if doc_timeout is None else doc_timeout or None)
+        engine = Engine(plugins_dirs=plugins_dirs or (), rules_dirs=rules_dirs or (), strict=strict,
+                        settings=settings, load_entrypoints=not no_entry_points,
+                        doc_timeout=DEFAULT_DOC_TIMEOUT if doc_timeout is None else doc_timeout or None)
     except FactxError as e:
         raise _fail(e) from None
     finally:
         started()
+    for notice in engine.notices:
+        err(f"factx: note: {notice}")
+    return engine
+
+
+def _version(value: bool) -> None:
+    """`--version`: factx's version, then each loaded plugin's, and exit."""
+    if not value:
+        return
+    from factx import __version__
+
+    typer.echo(f"factx {__version__}")
+    for info in _engine().plugins.values():
+        if info.source != "core":
+            typer.echo(f"{info.name} {info.version or '-'} ({info.source}: {info.origin})")
+    raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the versions of factx and of each plugin, and exit.")] = False,
+) -> None:
+    """Extract money, percentages, dates, officials and physical quantities from text as validated fact records."""
 
 
 def _reference(value: str):
@@ -77,6 +105,7 @@ def extract_cli(
     reference_date: Annotated[str, typer.Option(help="YYYY-MM-DD, today, none, or auto: metadata, dateline, else file date.")] = "auto",
     plugins_dir: PluginsDir = [],
     rules_dir: RulesDir = [],
+    no_entry_points: NoEntryPoints = False,
     workers: Annotated[int, typer.Option(min=1, help="Processes to extract with.")] = 1,
     strict: Annotated[bool, typer.Option(help="Fail on an invalid fact or a plugin error.")] = False,
     doc_timeout: Annotated[Optional[float], typer.Option(
@@ -113,7 +142,7 @@ def extract_cli(
     if fmt is OutputFormat.parquet:
         _require("pyarrow", "--format parquet", "parquet")
     settings = _settings(date_order=date_order, prefer=prefer, convert_to=convert_to, rates=rates)
-    engine = _engine(plugins_dir, rules_dir, strict, settings, doc_timeout)
+    engine = _engine(plugins_dir, rules_dir, strict, settings, doc_timeout, no_entry_points)
     types = _check_types(engine, type_)
     if scheduler is not None:
         from factx.dask.engines import EngineConfig
@@ -121,7 +150,8 @@ def extract_cli(
 
         # The workers read the rates file by the path the client sees, whatever their folder.
         settings |= {"rates": rates.resolve()} if rates else {}
-        config = EngineConfig.of(plugins_dirs=plugins_dir, rules_dirs=rules_dir, settings=settings, strict=strict)
+        config = EngineConfig.of(plugins_dirs=plugins_dir, rules_dirs=rules_dir, settings=settings, strict=strict,
+                                 load_entrypoints=not no_entry_points)
         code = extract_cluster(scheduler, paths, output, config, fmt, types, reference, int(partition_mb * 2**20))
     else:
         code = extract(engine, paths, fmt, output, types, reference, workers)
@@ -162,29 +192,27 @@ def _check_cluster_run(scheduler: str, paths: list[str], fmt, output: Path | Non
 def plugins_cli(
     format_: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     plugins_dir: PluginsDir = [],
+    no_entry_points: NoEntryPoints = False,
 ) -> None:
     """List the loaded plugins: fact type, version, origin, hooks, rule count."""
     from factx.summaries import plugin_rows
 
-    rows = plugin_rows(_engine(plugins_dir))
+    rows = plugin_rows(_engine(plugins_dir, no_entry_points=no_entry_points))
     if format_ == "json":
         typer.echo(json.dumps(rows, indent=2))
         return
-    from rich.console import Console
-    from rich.table import Table
+    from factx.tables import print_table
 
-    table = Table("plugin", "fact type", "version", "source", "origin", "rules", "hooks")
-    for r in rows:
-        table.add_row(r["name"], r["fact_type"] or "-", r["version"] or "-", r["source"], r["origin"],
-                      str(r["rules"]), ", ".join(h.removeprefix("factx_") for h in r["hooks"]))
-    Console().print(table)
+    print_table(["plugin", "fact type", "version", "source", "origin", "rules", "hooks"],
+                ([r["name"], r["fact_type"] or "-", r["version"] or "-", r["source"], r["origin"], r["rules"],
+                  ", ".join(h.removeprefix("factx_") for h in r["hooks"])] for r in rows))
 
 
 @app.command("schema")
 def schema_cli(fact_type: Annotated[Optional[str], typer.Argument(help="One fact type; default all.")] = None,
-               plugins_dir: PluginsDir = []) -> None:
+               plugins_dir: PluginsDir = [], no_entry_points: NoEntryPoints = False) -> None:
     """Print the JSON Schema of the fact records."""
-    engine = _engine(plugins_dir)
+    engine = _engine(plugins_dir, no_entry_points=no_entry_points)
     if fact_type is not None:
         _check_types(engine, [fact_type])
     typer.echo(json.dumps(engine.schema(fact_type), indent=2))
@@ -199,9 +227,11 @@ def explain_cli(
     format_: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     date_order: DateOrder = None,
     prefer: Prefer = None,
+    no_entry_points: NoEntryPoints = False,
 ) -> None:
     """Show every candidate in TEXT: which rule found it, which won, and what beat the others."""
-    engine = _engine(plugins_dir, rules_dir, settings=_settings(date_order=date_order, prefer=prefer))
+    engine = _engine(plugins_dir, rules_dir, settings=_settings(date_order=date_order, prefer=prefer),
+                     no_entry_points=no_entry_points)
     from factx.summaries import candidate_rows
 
     result = engine.explain(text, reference_date=_reference(reference_date))
@@ -211,14 +241,12 @@ def explain_cli(
     if format_ == "json":
         typer.echo(json.dumps({"candidates": rows, "facts": [f.model_dump(mode="json") for f in result.facts]}, indent=2))
         return
-    from rich.console import Console
-    from rich.table import Table
+    from factx.tables import print_table
 
-    table = Table("span", "text", "rule", "prio", "status", "value")
-    for r in rows:
-        values = "; ".join(", ".join(f"{k}={v}" for k, v in f["value"].items() if v is not None) for f in r["facts"])
-        table.add_row(f"{r['start']}-{r['end']}", r["text"], r["rule"], str(r["priority"]), r["status"], values)
-    Console().print(table)
+    print_table(["span", "text", "rule", "prio", "status", "value"],
+                ([f"{r['start']}-{r['end']}", r["text"], r["rule"], r["priority"], r["status"],
+                  "; ".join(", ".join(f"{k}={v}" for k, v in f["value"].items() if v is not None) for f in r["facts"])]
+                 for r in rows))
 
 
 SERVE_PACKAGES = {"starlette", "uvicorn", "anyio"}
@@ -260,12 +288,13 @@ def eval_cli(
     json_: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     plugins_dir: PluginsDir = [],
     rules_dir: RulesDir = [],
+    no_entry_points: NoEntryPoints = False,
 ) -> None:
     """Score extraction against a gold file: precision, recall and F1 per type."""
     from factx.inputs import read_inputs
     from factx.scoring import score
 
-    engine = _engine(plugins_dir, rules_dir)
+    engine = _engine(plugins_dir, rules_dir, no_entry_points=no_entry_points)
     gold_docs, predicted = [], {}
     try:
         lines = gold.read_text(encoding="utf-8").splitlines()
@@ -289,9 +318,10 @@ def eval_cli(
 
 @rules_app.command("check")
 def rules_check_cli(paths: Annotated[Optional[list[Path]], typer.Argument(help="Rule files or folders.")] = None,
-                    plugins_dir: PluginsDir = []) -> None:
-    """Validate rule files: schema, macros, regex compilation; say which rules the matcher cannot scan."""
-    engine = _engine(plugins_dir, paths)
+                    plugins_dir: PluginsDir = [], no_entry_points: NoEntryPoints = False) -> None:
+    """Validate rule files: schema, macros, regex compilation, every problem of every file at once; say which
+    rules the matcher cannot scan."""
+    engine = _engine(plugins_dir, paths, no_entry_points=no_entry_points)
     typer.echo(f"{len(engine.rulebook.rules)} rules in {len(engine.rulebook.files)} files: OK")
     unscanned = {} if engine.matcher.name == "regex" else engine.matcher.unscanned
     for rule_id, why in unscanned.items():
@@ -301,13 +331,25 @@ def rules_check_cli(paths: Annotated[Optional[list[Path]], typer.Argument(help="
             typer.echo(f"{rule.id}: matched with a time limit: {rule.guarded}")
 
 
+@rules_app.command("macros")
+def rules_macros_cli(paths: Annotated[Optional[list[Path]], typer.Argument(help="Rule files or folders.")] = None,
+                     plugins_dir: PluginsDir = [], no_entry_points: NoEntryPoints = False,
+                     definitions: Annotated[bool, typer.Option(help="Show each macro's pattern and list's entries.")] = False) -> None:
+    """List every macro and word list a rule file may use as {NAME}, with its doc line and where it is defined."""
+    engine = _engine(plugins_dir, paths, no_entry_points=no_entry_points)
+    for name in sorted(engine.rulebook.names.values(), key=lambda n: (n.file != "rules/common.toml", n.file, n.line)):
+        typer.echo(f"{{{name.name}}}  {name.kind}  {name.file}:{name.line}\n    {name.doc or '(no doc line)'}")
+        if definitions:
+            typer.echo(f"    = {name.definition}")
+
+
 @rules_app.command("test")
 def rules_test_cli(paths: Annotated[Optional[list[Path]], typer.Argument(help="Rule files or folders; default all rules.")] = None,
-                   plugins_dir: PluginsDir = []) -> None:
-    """Run every rule's examples and counterexamples."""
+                   plugins_dir: PluginsDir = [], no_entry_points: NoEntryPoints = False) -> None:
+    """Run every rule's examples and counterexamples; a failure is reported at its example's line."""
     from factx.ruletest import cases
 
-    engine = _engine(plugins_dir, paths)
+    engine = _engine(plugins_dir, paths, no_entry_points=no_entry_points)
     only = None
     if paths:
         only = {f for f in engine.rulebook.files if any(f == str(p) or f.startswith(str(p).rstrip("/") + "/") for p in paths)}
@@ -316,7 +358,7 @@ def rules_test_cli(paths: Annotated[Optional[list[Path]], typer.Argument(help="R
         ran += 1
         for message in case.run(engine):
             failed += 1
-            err(f"factx: {case.rule.file}:{case.rule.line} {case.id}: {message}")
+            err(f"factx: {case.where} {case.id}: {message}")
     typer.echo(f"{ran} examples and counterexamples run, {failed} failed")
     if failed:
         raise typer.Exit(int(ExitCode.BAD_RULES_OR_PLUGIN))

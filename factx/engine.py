@@ -1,6 +1,7 @@
 """The engine: owns the plugin manager, the compiled rules, and extraction."""
 from __future__ import annotations
 
+import difflib
 import logging
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -17,8 +18,9 @@ from pydantic import ValidationError
 from factx import datelines, hookspecs, matching
 from factx.matching import budget
 from factx.candidates import Candidate
-from factx.documents import Document, DocumentLike, Reference, as_document, document_or_problem, lone_surrogate
-from factx.errors import PluginError, Problem, RuleError, SettingsError
+from factx.documents import (Document, DocumentLike, Reference, ReferenceLike, as_document, document_or_problem,
+                             lone_surrogate, parse_reference)
+from factx.errors import PluginError, Problem, RuleError, SettingsError, debugging, raised_at
 from factx.loading import (
     PluginInfo,
     builtin_plugins,
@@ -38,6 +40,7 @@ DEFAULT_DOC_TIMEOUT = 60.0
 # A rule cut off on this many documents is cut off on every later one.
 SWITCH_OFF_AFTER = 3
 
+Types = Iterable[str] | str | None
 
 
 @dataclass(slots=True)
@@ -53,54 +56,67 @@ class Result:
 class Engine:
     """Loads plugins and rules once; extracts facts from any number of documents.
 
-    :param plugins: extra plugin objects or modules to register.
+    :param plugins: extra plugin objects or modules to register (one alone, or several).
     :param builtins: register the built-in plugins.
     :param load_entrypoints: register plugins installed under the `factx` entry-point group.
-    :param plugins_dirs: folders whose `*.py` files are plugins.
-    :param rules_dirs: rule files or folders loaded last, overriding rules with the same id.
+    :param plugins_dirs: folders whose `*.py` files are plugins (one path, or several). A plugin
+        there replaces a built-in or installed plugin of the same name; `notices` says so.
+    :param rules_dirs: rule files or folders (one path, or several) loaded last: a rule there
+        with the id of a loaded rule overrides the fields it gives (``enabled = false`` alone
+        turns it off); an id no loaded rule has must be a complete rule (else FX109).
     :param strict: raise on a plugin error or an invalid fact instead of reporting and dropping it.
     :param settings: options for plugins, e.g. ``date_order``, ``prefer``, ``convert_to``, ``rates``
-        (see each plugin); each plugin reads them once in ``factx_configure``.
+        (see each plugin); each plugin reads them once in ``factx_configure``. A key no loaded
+        plugin declares (``factx_register_settings``) is an error (FX206).
     :param doc_timeout: seconds the rules may take on one document (None: no limit); a rule still
         running then, or whose one try takes over ``factx.matching.budget.MAX_CALL`` seconds, is cut off
         on that document and reported (FX304).
     :param matcher: how rules are matched, ``"hyperscan"`` or ``"regex"`` (see ``factx.matching``);
         by default ``FACTX_MATCHER``, else ``hyperscan`` where it is installed. Both give the same facts.
 
-    Built once, an engine holds no per-document state and is safe to share between threads.
+    Bad arguments raise at once: ``SettingsError`` (a ``ValueError``) for settings, ``ValueError``
+    for other bad values, ``TypeError`` for arguments of the wrong type. Built once, an engine
+    holds no per-document state and is safe to share between threads.
     """
 
     def __init__(
         self,
-        plugins: Iterable[Any] = (),
+        plugins: Iterable[Any] | Any = (),
         *,
         builtins: bool = True,
         load_entrypoints: bool = True,
-        plugins_dirs: Iterable[str | Path] = (),
-        rules_dirs: Iterable[str | Path] = (),
+        plugins_dirs: Iterable[str | Path] | str | Path = (),
+        rules_dirs: Iterable[str | Path] | str | Path = (),
         strict: bool = False,
         settings: Mapping[str, Any] | None = None,
         matcher: str | None = None,
         doc_timeout: float | None = DEFAULT_DOC_TIMEOUT,
     ):
+        if doc_timeout is not None and (isinstance(doc_timeout, bool) or not isinstance(doc_timeout, int | float)
+                                        or not doc_timeout > 0):
+            raise ValueError(f"doc_timeout must be a number of seconds above 0, or None, not {doc_timeout!r}")
+        if settings is not None and not isinstance(settings, Mapping):
+            raise TypeError(f"settings must be a mapping of setting names to values, not {type(settings).__name__}")
         self.strict = strict
         self.doc_timeout = doc_timeout
         self._strikes: dict[str, int] = {}  # rule id -> documents it was cut off on
         self._switched_off: dict[str, str] = {}
         self._lock = threading.Lock()
         self.settings = MappingProxyType(dict(settings or {}))
+        self.notices: list[str] = []  # what the caller may want to know, such as a plugin replaced
         self.pm = pluggy.PluginManager("factx")
         self.pm.add_hookspecs(hookspecs)
         self.plugins: dict[str, PluginInfo] = {}
         self._register(datelines, "factx.datelines", "core", "factx")
-        self._register_all(list(plugins), builtins, load_entrypoints, [Path(d) for d in plugins_dirs])
+        self._register_all(_plugin_list(plugins), builtins, load_entrypoints, _paths(plugins_dirs, "plugins_dirs"))
         try:
             self.pm.check_pending()
         except pluggy.PluginValidationError as e:
             raise PluginError(Problem("FX204", str(e), e.plugin.__name__ if hasattr(e.plugin, "__name__") else "")) from e
+        self._check_settings()
         self.fact_types: dict[str, FactType] = {}
         self._collect_fact_types()
-        self.rulebook = self._load_rules([Path(d) for d in rules_dirs])
+        self.rulebook = self._load_rules(_paths(rules_dirs, "rules_dirs"))
         try:
             self.matcher = matching.create(self.rulebook.rules, matcher)
         except ValueError as e:
@@ -128,10 +144,21 @@ class Engine:
 
     def _register_all(self, extra: list[Any], builtins: bool, entrypoints: bool, dirs: list[Path]) -> None:
         disabled = disabled_plugins()
+        local = [path for directory in dirs for path in plugins_dir_files(directory) if path.stem not in disabled]
+        # A plugin in a plugins dir is a development copy: it replaces the installed one of its name.
+        replacing = {path.stem: path for path in local}
         modules_seen = set()
+
+        def replaced(name: str, source: str, origin: str) -> bool:
+            if name not in replacing:
+                return False
+            self.notices.append(f'plugin "{name}" from {replacing[name]} replaces the {source} one ({origin})')
+            log.info("%s", self.notices[-1])
+            return True
+
         if builtins:
             for name, module in builtin_plugins():
-                if name not in disabled:
+                if name not in disabled and not replaced(name, "built-in", module):
                     self._register(import_plugin(module, name, "factx"), name, "built-in", module)
                 modules_seen.add(module)
         if entrypoints:
@@ -139,11 +166,10 @@ class Engine:
                 if module in modules_seen or name in disabled:
                     continue  # built-ins are listed as entry points too
                 modules_seen.add(module)
-                self._register(import_plugin(module, name, dist), name, "entry point", dist)
-        for directory in dirs:
-            for path in plugins_dir_files(directory):
-                if path.stem not in disabled:
-                    self._register(module_from_path(path), path.stem, "plugins dir", str(path))
+                if not replaced(name, "installed", dist):
+                    self._register(import_plugin(module, name, dist), name, "entry point", dist)
+        for path in local:
+            self._register(module_from_path(path), path.stem, "plugins dir", str(path))
         for obj in extra:
             name = getattr(obj, "name", None) or getattr(obj, "__name__", None) or type(obj).__name__
             self._register(obj, str(name).rsplit(".", 1)[-1], "api", getattr(obj, "__name__", type(obj).__name__))
@@ -163,7 +189,24 @@ class Engine:
         except PluginError:
             raise
         except Exception as e:
-            raise PluginError(Problem("FX202", f'plugin "{info.name}" ({info.origin}) failed in {hook}: {type(e).__name__}: {e}')) from e
+            raise PluginError(Problem("FX202", f'plugin "{info.name}" ({info.origin}) failed in {hook}: '
+                                               f'{raised_at(e, info.obj)}')) from e
+
+    def _check_settings(self) -> None:
+        """Every setting given must be one a loaded plugin declares: a misspelt key is an error, not ignored."""
+        known: dict[str, str] = {}
+        for info in self.plugins.values():
+            self._call_registering(info, "factx_register_settings",
+                                   lambda name, description="", info=info: known.setdefault(name, info.name))
+        unknown = sorted(set(self.settings) - set(known))
+        if unknown:
+            problems = []
+            for key in unknown:
+                close = difflib.get_close_matches(str(key), known, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                problems.append(Problem("FX206", f"unknown setting {key!r}: no loaded plugin reads it{hint} "
+                                                 f"(known: {', '.join(sorted(known)) or 'none'})"))
+            raise SettingsError(problems)
 
     def _configure(self, info: PluginInfo) -> Any:
         impl = self._impl(info.name, "factx_configure")
@@ -174,7 +217,8 @@ class Engine:
         except ValueError as e:
             raise SettingsError(Problem("FX206", f'plugin "{info.name}": {e}')) from e
         except Exception as e:
-            raise PluginError(Problem("FX202", f'plugin "{info.name}" ({info.origin}) failed in factx_configure: {type(e).__name__}: {e}')) from e
+            raise PluginError(Problem("FX202", f'plugin "{info.name}" ({info.origin}) failed in factx_configure: '
+                                               f'{raised_at(e, info.obj)}')) from e
 
     def _collect_fact_types(self) -> None:
         for info in self.plugins.values():
@@ -220,13 +264,15 @@ class Engine:
 
     # -- extracting -----------------------------------------------------------
 
-    def reference_date(self, document: Document, reference: Reference = "auto") -> date | None:
+    def reference_date(self, document: Document, reference: ReferenceLike = "auto") -> date | None:
         """The date relative expressions in `document` resolve against.
 
         A given date wins; else the document's own metadata; else, unless
-        `reference` is "none", the `factx_reference_date` hook (a dateline);
-        else, for "auto", the date of the file it came from.
+        `reference` is "none" (or None), the `factx_reference_date` hook (a
+        dateline); else, for "auto", the date of the file it came from.
+        `reference` is anything `factx.documents.parse_reference` takes.
         """
+        reference = parse_reference(reference)
         if isinstance(reference, date):
             return reference
         if document.reference_date is not None or reference == "none":
@@ -243,18 +289,40 @@ class Engine:
                 pass
         return found
 
-    def process(self, document: DocumentLike, *, types: Iterable[str] | None = None,
-                reference_date: Reference = "auto") -> Result:
-        """Extract from one document, returning facts, problems and every overlap decision."""
+    def wanted_types(self, types: Types) -> frozenset[str] | None:
+        """The fact types asked for: None for all; one name, or names; ValueError for one no plugin extracts."""
+        if types is None:
+            return None
+        names = (types,) if isinstance(types, str) else tuple(types)
+        for name in names:
+            if not isinstance(name, str):
+                raise TypeError(f"a fact type is a str, not {type(name).__name__}: {name!r}")
+        unknown = sorted(set(names) - set(self.fact_types))
+        if unknown:
+            raise ValueError(f"unknown fact type {', '.join(map(repr, unknown))} "
+                             f"(known: {', '.join(sorted(self.fact_types))})")
+        return frozenset(names)
+
+    def process(self, document: DocumentLike, *, types: Types = None,
+                reference_date: ReferenceLike = "auto") -> Result:
+        """Extract from one document, returning facts, problems and every overlap decision.
+
+        :param document: a `Document`, a str, or a mapping with `text` and optional `id` and
+            `reference_date` (see `factx.documents.as_document`); anything else raises.
+        :param types: a fact type or fact types to extract (default all); an unknown one is a ValueError.
+        :param reference_date: a `date` (a `datetime` for its date), "YYYY-MM-DD", "today",
+            "auto" (the document's own), "none" or None (none); anything else is a ValueError.
+        """
+        wanted = self.wanted_types(types)
         doc = as_document(document)
         if (problem := _not_unicode(doc)) is not None:
             return Result(doc.id, problems=[problem])
         ref = self.reference_date(doc, reference_date)
         if ref != doc.reference_date:
             doc = Document(doc.id, doc.text, ref, doc.path)
-        wanted = set(types) if types is not None else None
         result = Result(doc.id)
         pool: list[tuple[str, Candidate]] = []
+        failures: list[Exception] = []
         with budget.limited_time(self.doc_timeout, self._switched_off) as spent:
             for info, impl, args in self._extractors:
                 if wanted is not None and info.fact_type.name not in wanted:
@@ -263,8 +331,9 @@ class Engine:
                     found = impl.function(*[doc if a == "document" else args[a] for a in impl.argnames])
                     pool.extend((info.name, c) for c in (found or ()))
                 except Exception as e:
+                    failures.append(e)
                     result.problems.append(Problem(
-                        "FX301", f'plugin "{info.name}" raised {type(e).__name__}: {e}', doc.id))
+                        "FX301", f'plugin "{info.name}" raised {raised_at(e, info.obj, debugging())}', doc.id))
         self._report_cut_off(doc, spent, result)
         result.decisions = resolve(pool)
         for decision in result.decisions:
@@ -272,7 +341,7 @@ class Engine:
                 self._emit(doc, decision, result)
         result.facts.sort(key=lambda f: (f.start, f.end, f.type))
         if self.strict and result.problems:
-            raise PluginError(result.problems)
+            raise PluginError(result.problems) from (failures[0] if failures else None)
         return result
 
     def _report_cut_off(self, doc: Document, spent: budget.Budget, result: Result) -> None:
@@ -316,39 +385,57 @@ class Engine:
                 continue
             result.facts.append(fact)
 
-    def extract(self, text: str, *, doc_id: str = "text", reference_date: Reference | str = "auto",
-                types: Iterable[str] | None = None) -> list[Fact]:
-        """The facts in one text. Problems are logged to the `factx` logger (raised if strict)."""
-        ref = date.fromisoformat(reference_date) if isinstance(reference_date, str) and reference_date not in ("auto", "none") else reference_date
-        result = self.process(Document(doc_id, text), types=types, reference_date=ref)
+    def extract(self, text: str, *, doc_id: str = "text", reference_date: ReferenceLike = "auto",
+                types: Types = None) -> list[Fact]:
+        """The facts in one text. Problems are logged to the `factx` logger (raised if strict).
+
+        `reference_date` and `types` are as for `process`; a `text` that is not a str is a TypeError.
+        """
+        result = self.process(Document(doc_id, text), types=types, reference_date=reference_date)
         for problem in result.problems:
             log.warning("%s", problem)
         return result.facts
 
-    def extract_many(self, documents: Iterable[DocumentLike], *, workers: int = 1,
-                     types: Iterable[str] | None = None, reference_date: Reference = "auto") -> Iterator[Result]:
+    def extract_many(self, documents: Iterable[DocumentLike], *, workers: int = 1, types: Types = None,
+                     reference_date: ReferenceLike = "auto") -> Iterator[Result]:
         """Extract from a stream of documents, yielding one Result per document in input order.
 
         With `workers` > 1, documents are spread over that many processes
         (see `factx.parallel`); input is consumed lazily in both cases.
+        Bad arguments raise here, before any document is read: `workers` must
+        be a whole number of 1 or more, `types` and `reference_date` are as for
+        `process`. An item that is no document (neither a str, a `Document` nor
+        a mapping with a `text`) gives a Result with its problem (FX405), and
+        the others are still extracted.
         """
-        types = list(types) if types is not None else None
+        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+            raise ValueError(f"workers must be a whole number of 1 or more, not {workers!r}")
+        if isinstance(documents, str | Document | Mapping):
+            raise TypeError("extract_many takes an iterable of documents; for one document use process()")
+        wanted = self.wanted_types(types)
+        reference = parse_reference(reference_date)
         if workers > 1:
             from factx.parallel import extract_parallel
 
-            packed = extract_parallel(self, documents, workers, types, reference_date)
-            try:
-                for result in packed:
-                    yield self._unpacked(*result)
-            finally:
-                packed.close()  # stops the workers now if the caller stopped early
-            return
+            packed = extract_parallel(self, documents, workers, sorted(wanted) if wanted else None, reference)
+            return self._from_workers(packed)
+        return self._one_by_one(documents, wanted, reference)
+
+    def _one_by_one(self, documents: Iterable[DocumentLike], wanted: frozenset[str] | None,
+                    reference: Reference) -> Iterator[Result]:
         for i, document in enumerate(documents):
             doc = document_or_problem(document, i)
             if isinstance(doc, Problem):
                 yield Result(doc.where, problems=[doc])
             else:
-                yield self.process(doc, types=types, reference_date=reference_date)
+                yield self.process(doc, types=wanted, reference_date=reference)
+
+    def _from_workers(self, packed: Iterator[tuple]) -> Iterator[Result]:
+        try:
+            for result in packed:
+                yield self._unpacked(*result)
+        finally:
+            packed.close()  # stops the workers now if the caller stopped early
 
     def _unpacked(self, doc_id: str, facts: list[tuple[str, str]], problems: list[Problem]) -> Result:
         """A result as it came back from a worker: its records as JSON, validated again here."""
@@ -362,14 +449,21 @@ class Engine:
                 result.problems.append(Problem("FX303", f"fact did not survive the trip between processes: {e}", doc_id))
         return result
 
-    def explain(self, text: str, *, reference_date: Reference = "auto", types: Iterable[str] | None = None) -> Result:
-        """Extract from `text` keeping every candidate's decision: what won, what lost and to what."""
+    def explain(self, text: str, *, reference_date: ReferenceLike = "auto", types: Types = None) -> Result:
+        """Extract from `text` keeping every candidate's decision: what won, what lost and to what.
+
+        Arguments are as for `extract`.
+        """
         return self.process(Document("text", text), types=types, reference_date=reference_date)
 
     def schema(self, fact_type: str | None = None) -> dict[str, Any]:
-        """The JSON Schema of the records of one fact type, or of any record (a oneOf)."""
+        """The JSON Schema of the records of one fact type, or of any record (a oneOf).
+
+        An unknown fact type is a ValueError naming the known ones.
+        """
         if fact_type is not None:
-            return self.fact_types[fact_type].record_model.model_json_schema()
+            (name,) = self.wanted_types(fact_type)
+            return self.fact_types[name].record_model.model_json_schema()
         from pydantic.json_schema import models_json_schema
 
         models = [(ft.record_model, "validation") for ft in self.fact_types.values()]
@@ -385,6 +479,27 @@ def _not_unicode(doc: Document) -> Problem | None:
             where = doc.id.encode("utf-8", "backslashreplace").decode("utf-8")
             return Problem("FX404", f"{name} is not Unicode text: a lone surrogate U+{ord(value[at]):04X} at offset {at}", where)
     return None
+
+
+def _plugin_list(plugins: Any) -> list[Any]:
+    """Plugins given as one object or module, or as an iterable of them (never a str)."""
+    if isinstance(plugins, str | Path):
+        raise TypeError(f"plugins takes plugin objects or modules, not a {type(plugins).__name__} ({plugins!r}): "
+                        "import the module, or give a folder of plugin files as plugins_dirs")
+    if isinstance(plugins, list | tuple | set | frozenset):
+        return list(plugins)
+    return [plugins]
+
+
+def _paths(given: Iterable[str | Path] | str | Path, name: str) -> list[Path]:
+    """Paths given as one path or an iterable of them: a str is one path, never its letters."""
+    if isinstance(given, str | Path):
+        return [Path(given)]
+    paths = list(given)
+    for path in paths:
+        if not isinstance(path, str | Path):
+            raise TypeError(f"{name} holds paths, not {type(path).__name__}: {path!r}")
+    return [Path(p) for p in paths]
 
 
 def _display(path: Any) -> str:

@@ -1,8 +1,12 @@
 """Errors with stable codes, and the exit codes of the command line."""
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass
 from enum import IntEnum
+from types import ModuleType
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -26,6 +30,8 @@ CODES = {
     "FX106": "malformed rule file",
     "FX107": "rule for a fact type no plugin extracts",
     "FX108": "rule file not found or unreadable",
+    "FX109": "override of a rule id no loaded rule has, and not a complete rule",
+    "FX110": "rule file past a bound: macros nested too deep, a pattern too large, TOML nested too deep",
     "FX201": "plugin failed to import",
     "FX202": "plugin hook failed while loading",
     "FX203": "plugin declares an invalid fact type",
@@ -93,7 +99,59 @@ class PluginError(FactxError):
     exit_code = ExitCode.BAD_RULES_OR_PLUGIN
 
 
-class SettingsError(FactxError):
-    """A plugin rejected a setting (a bad option value or rates file): a usage error."""
+class SettingsError(FactxError, ValueError):
+    """A setting no plugin reads, or one a plugin rejected (a bad option value or rates file): a usage error."""
 
     exit_code = ExitCode.USAGE
+
+
+def debugging() -> bool:
+    """Whether FACTX_DEBUG asks for tracebacks."""
+    return os.environ.get("FACTX_DEBUG", "") not in ("", "0")
+
+
+def raised_at(error: BaseException, plugin: Any = None, full: bool = False) -> str:
+    """`Type: message (at FILE:LINE, in FUNCTION)`: the error, and the line of the plugin's own code
+    it came through (the deepest frame in the plugin's file; else where it was raised). With `full`,
+    the whole traceback follows on the next lines."""
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)
+    own = _source_file(plugin)
+    mine = [f for f in frames if own and os.path.realpath(f.filename) == own]
+    line = f"{type(error).__name__}: {error}"
+    if frames:
+        at = (mine or frames)[-1]
+        line += f" (at {_shown(at.filename)}:{at.lineno}, in {at.name}"
+        if mine and frames[-1] is not at:
+            line += f"; raised at {_shown(frames[-1].filename)}:{frames[-1].lineno}"
+        line += ")"
+    if full:
+        line += "\n" + "".join(traceback.format_exception(error)).rstrip()
+    return line
+
+
+def _source_file(plugin: Any) -> str | None:
+    """The real path of the file a plugin's code is in: a module's, or its class's module's."""
+    if isinstance(plugin, ModuleType):
+        module = plugin
+    else:
+        module = sys.modules.get((plugin if isinstance(plugin, type) else type(plugin)).__module__)
+    path = getattr(module, "__file__", None)
+    return os.path.realpath(path) if path else None
+
+
+def _shown(path: str) -> str:
+    """A source path as messages show it: a built-in plugin's from `plugins/`, others under the working
+    folder relative to it."""
+    real = os.path.realpath(path)
+    package = os.path.dirname(os.path.realpath(__file__))
+    for folder in ("plugins", "rules"):
+        home = os.path.realpath(os.path.join(package, folder))
+        if real.startswith(home + os.sep):
+            return f"{folder}/{os.path.relpath(real, home)}"
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive
+        return path
+    return path if relative.startswith("..") else relative

@@ -6,8 +6,9 @@ named after the hooks below. It is registered from the entry-point group
 A plugin extracts one fact type: it declares it with
 `factx_register_fact_types`, may ship rule files with
 `factx_register_rule_paths`, and turns rule matches into candidate facts in
-`factx_extract`. The engine resolves overlaps, stamps provenance (`rule`,
-`plugin`, `rule_file`) and validates every record; a plugin never does.
+`factx_extract`, with the helpers of `factx.toolkit`. The engine resolves
+overlaps, stamps provenance (`rule`, `plugin`, `rule_file`) and validates
+every record; a plugin never does.
 """
 from __future__ import annotations
 
@@ -60,12 +61,27 @@ def factx_register_rule_paths(register: Callable[[Path | Traversable], None]) ->
 
 
 @hookspec
+def factx_register_settings(register: Callable[[str, str], None]) -> None:
+    """Declare the settings this plugin reads in ``factx_configure``.
+
+    Called once when the engine is built, before any ``factx_configure``.
+    Call ``register(name, description)`` once per setting key. A key given
+    to the engine that no loaded plugin declares is an error (FX206, naming
+    the closest declared key), so that a misspelt setting never passes
+    unnoticed. Two plugins may declare the same key and read it alike.
+
+    :param register: callback taking a setting's name and a one-line description.
+    """
+
+
+@hookspec
 def factx_configure(settings: Mapping[str, Any]) -> Any:
     """Read the engine's settings once, when the engine is built.
 
     Settings come from ``Engine(settings=...)`` or the command line
     (``--date-order``, ``--prefer``, ``--convert-to``, ``--rates``); each
-    plugin reads the keys it knows and ignores the rest. Whatever this
+    plugin reads the keys it declared with ``factx_register_settings`` and
+    ignores the rest. Whatever this
     returns is passed back to this plugin's ``factx_extract`` as ``config``
     (so two engines with different settings can share a plugin module).
     Raise ``ValueError`` with a one-line message for an invalid setting: the
@@ -81,11 +97,15 @@ def factx_extract(document: Document, rules: RuleSet, config: Any) -> Iterable[C
 
     Called once per document for each plugin with a fact type. Return (or
     yield) ``factx.Candidate`` objects; ``rules.candidates(document.text,
-    build)`` makes them from the plugin's rule matches. Candidates of all
-    plugins compete for their spans (see ``factx.overlaps``); the winners'
-    drafts become records. Offsets are Python ``str`` indices into
-    ``document.text``. An exception is reported with the plugin and document
-    and does not stop the other plugins. ``None`` means no candidates.
+    build)`` makes them from the plugin's rule matches, and ``factx.toolkit``
+    has what ``build`` needs (numbers, ranges, approximators, units).
+    Candidates of all plugins compete for their spans (see
+    ``factx.overlaps``); the winners' drafts become records. Offsets are
+    Python ``str`` indices into ``document.text``. An exception is reported
+    (FX301) with the plugin, the document and the line of the plugin's own
+    file it came through (with ``FACTX_DEBUG=1``, the whole traceback), and
+    does not stop the other plugins; under ``strict`` the ``PluginError``
+    raised has it as ``__cause__``. ``None`` means no candidates.
 
     :param document: the document, with its ``reference_date`` (or None).
     :param rules: the compiled rules whose ids start with this plugin's

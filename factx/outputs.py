@@ -230,10 +230,6 @@ class FactWriter:
 
 
 def _print_table(rows: list[tuple[str, ...]], stream: IO[str]) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    from factx.tables import print_table
 
-    table = Table("doc", "type", "span", "text", "value", "rule")
-    for row in rows:
-        table.add_row(*row)
-    Console(file=stream, width=None if stream.isatty() else 160).print(table)
+    print_table(["doc", "type", "span", "text", "value", "rule"], rows, stream)

@@ -23,6 +23,8 @@ class Rule:
     examples: tuple[Example, ...]
     counterexamples: tuple[Counterexample, ...]
     guarded: str = ""  # why it is matched with a time limit (its pattern may backtrack without end), or ""
+    example_lines: tuple[str, ...] = ()  # where each example is written, as file:line
+    counterexample_lines: tuple[str, ...] = ()
     backward: bool = field(init=False)  # `(?r)`: scans from the end
 
     def __post_init__(self) -> None:

@@ -1,6 +1,7 @@
 """Compile rule files into rules: macros and word lists expanded, patterns compiled once."""
 from __future__ import annotations
 
+import difflib
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -10,12 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import regex
+from pydantic import ValidationError
 
 from factx import patterncache, stored
 from factx.candidates import Candidate, Draft
 from factx.errors import Problem, RuleError
 from factx.rule import Rule
-from factx.rulefile import ParsedFile, parse_rule_file
+from factx.rulefile import ParsedFile, ParsedRule, RuleOverride, RuleSpec, parse_rule_file
 
 if TYPE_CHECKING:
     from factx.matching import Matcher
@@ -40,6 +42,10 @@ def normalize_key(text: str) -> str:
 
 
 _SEPARATOR = r"[\s\-]+"
+
+# Bounds on what a rule file may expand to (the built-in rules reach depth 3 and 36,000 characters).
+MAX_MACRO_DEPTH = 64
+MAX_EXPANDED = 1_000_000  # characters of one macro or pattern with every {NAME} replaced
 
 
 def list_pattern(keys: Iterable[str], from_end: bool = False) -> str:
@@ -156,13 +162,28 @@ def _next_position(rule: Rule, m: regex.Match[str], rejected: bool) -> int:
     return m.start() + 1 if rejected else m.end()
 
 
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A macro or word list, which every rule file may use as `{NAME}`: where it is defined, and its doc
+    (the comment lines just above it)."""
+
+    name: str
+    kind: str  # "macro" or "list"
+    file: str
+    line: int
+    doc: str
+    definition: str  # a macro's pattern, or a list's entries joined with " | "
+
+
 class RuleBook:
     """Every loaded rule, by fact type, with the shared macros and word lists."""
 
-    def __init__(self, rules: list[Rule], lists: dict[str, dict[str, Any]], files: list[str]):
+    def __init__(self, rules: list[Rule], lists: dict[str, dict[str, Any]], files: list[str],
+                 names: dict[str, Name] | None = None):
         self.rules = rules
         self.lists = lists
         self.files = files
+        self.names = names or {}
 
     def fact_types(self) -> set[str]:
         return {rule.fact_type for rule in self.rules}
@@ -171,15 +192,6 @@ class RuleBook:
         """The rules of one fact type, in load order, matched by `matcher`."""
         rules = tuple(rule for rule in self.rules if rule.fact_type == fact_type)
         return RuleSet(fact_type, rules, self.lists, matcher)
-
-
-def _guarded(pattern: str) -> str:
-    """Why a pattern is matched with a time limit (`syntax.guarded`); imported only for a pattern
-    not met before, as the answer is kept on disk."""
-    from factx.matching.charsets import first_chars
-    from factx.matching.syntax import guarded
-
-    return guarded(pattern, first_chars)
 
 
 def _files_of(source: RuleSource) -> list[tuple[Path | Traversable, str]]:
@@ -200,6 +212,7 @@ class _Compiler:
         self.list_keys: dict[str, list[str]] = {}
         self.problems: list[Problem] = []
         self._expanded: dict[tuple[str, bool], str] = {}  # (name, read backwards) -> pattern
+        self._depths: dict[str, int] = {}  # macro name -> how deep macros nest in it (one that uses none: 1)
 
     def define(self, name: str, pattern: str, where: str, line: int, layer: int) -> None:
         previous = self.definitions.get(name)
@@ -244,11 +257,22 @@ class _Compiler:
             elif name not in self.definitions:
                 raise _UndefinedError(name)
             else:
-                found = self.expand(self.definitions[name][0], (*stack, name), backward)
+                if len(stack) >= MAX_MACRO_DEPTH:
+                    raise _BoundError(f"macros nest more than {MAX_MACRO_DEPTH} deep: {stack[0]} -> ... -> {name}")
+                definition = self.definitions[name][0]
+                found = self.expand(definition, (*stack, name), backward)
+                self._depths[name] = 1 + max((self._depths.get(used.group(1), 1) for used in _REF.finditer(definition)),
+                                             default=0)
+                if self._depths[name] > MAX_MACRO_DEPTH:
+                    raise _BoundError(f"{{{name}}} nests macros more than {MAX_MACRO_DEPTH} deep")
             self._expanded[name, backward] = f"(?:{found})"
             return self._expanded[name, backward]
 
-        return _REF.sub(substitute, pattern)
+        expanded = _REF.sub(substitute, pattern)
+        if len(expanded) > MAX_EXPANDED:
+            what = f"{{{stack[-1]}}}" if stack else "the pattern"
+            raise _BoundError(f"{what} expands to {len(expanded):,} characters, more than {MAX_EXPANDED:,}")
+        return expanded
 
     def checked_expand(self, pattern: str, where: str, rule_id: str = "") -> str | None:
         """`expand`, recording an undefined name or a cycle as a problem."""
@@ -258,17 +282,90 @@ class _Compiler:
             self.problems.append(Problem("FX102", f"{{{e.name}}} is not a defined {e.what}", where, rule_id))
         except _CycleError as e:
             self.problems.append(Problem("FX103", f"macro cycle {e.args[0]}", where, rule_id))
+        except _BoundError as e:
+            self.problems.append(Problem("FX110", str(e), where, rule_id))
         return None
 
     def compile(self, pattern: str, where: str, rule_id: str = "") -> regex.Pattern[str] | None:
+        """`pattern` expanded and compiled; None, with the problem recorded, if it fails.
+
+        `where` is the file:line of the pattern's first character. A regex error is
+        located in `pattern` itself (its line, and its position there) and, where it
+        lies in a macro, in that macro too, not in the expanded pattern.
+        """
         expanded = self.checked_expand(pattern, where, rule_id)
         if expanded is None:
             return None
         try:
             return patterncache.compile(expanded)
         except regex.error as e:
-            self.problems.append(Problem("FX101", f"regex error: {e}", where, rule_id))
+            self.problems.append(self._regex_problem(e, pattern, e.pos, where, rule_id, "the pattern"))
             return None
+
+    def compile_macro(self, name: str) -> None:
+        """Compile a macro on its own, recording a regex error located in the macro's own text."""
+        pattern, file, line, _ = self.definitions[name]
+        try:
+            patterncache.compile(self.expand("{" + name + "}"))
+        except regex.error as e:
+            pos = None if e.pos is None else max(e.pos - 3, 0)  # the expansion is "(?:...)" around the macro's
+            self.problems.append(self._regex_problem(e, pattern, pos, f"{file}:{line}", "", f"{{{name}}}"))
+
+    def _regex_problem(self, error: regex.error, pattern: str, pos: int | None, where: str, rule_id: str,
+                       what: str) -> Problem:
+        if pos is None:
+            return Problem("FX101", f"regex error: {error}", where, rule_id)
+        chain, at, used_at = self.origin(pattern, pos, bool(_BACKWARD.match(pattern)))
+        file, _, line = where.rpartition(":")
+        if line.isdigit() and file:
+            lines_before = pattern.count("\n", 0, used_at)
+            where = f"{file}:{int(line) + lines_before}"
+        if not chain:
+            broken = [f"{{{name}}} ({self.definitions[name][1]}:{self.definitions[name][2]})"
+                      for name in dict.fromkeys(m.group(1) for m in _REF.finditer(pattern)) if not self._compiles(name)]
+            hint = f"; it uses {', '.join(broken)}, which does not compile on its own" if broken else ""
+            return Problem("FX101", f"regex error: {error.msg} at position {at} of {what}{hint}", where, rule_id)
+        inner = chain[-1]
+        defined = self.definitions.get(inner)
+        source = f" ({defined[1]}:{defined[2]})" if defined else ""
+        through = "".join(f", inside {{{name}}}" for name in reversed(chain[:-1]))
+        return Problem("FX101", f"regex error: {error.msg} at position {at} of {{{inner}}}{source}{through}, "
+                                f"which {what} uses at position {used_at}", where, rule_id)
+
+    def _compiles(self, name: str) -> bool:
+        """Whether a macro compiles on its own (a word list always does; so does what cannot expand,
+        which is reported as such)."""
+        if name not in self.definitions or name in self.list_keys:
+            return True
+        try:
+            patterncache.compile(self.expand("{" + name + "}"))
+        except regex.error:
+            return False
+        except (_UndefinedError, _CycleError, _BoundError):
+            pass  # reported as such
+        return True
+
+    def origin(self, pattern: str, pos: int, backward: bool = False) -> tuple[list[str], int, int]:
+        """Where position `pos` of `pattern`'s expansion comes from: the macros it lies in (outermost
+        first), its position in the innermost one's own text (or in `pattern`), and the position in
+        `pattern` of the reference that brought it in (or `pos`'s own)."""
+        backwards = _backward_at(pattern, backward)
+        shift = 0  # how much longer the expansion is than `pattern`, up to here
+        for m in _REF.finditer(pattern):
+            start = m.start() + shift
+            if pos < start:
+                break
+            name, inner_backward = m.group(1), backwards(m.start())
+            piece = self._expanded.get((name, inner_backward), "")
+            if pos < start + len(piece):
+                inner = min(max(pos - start - 3, 0), len(piece) - 4)  # within the "(?:...)" around it
+                if name in self.definitions and name not in self.list_keys:
+                    chain, at, _ = self.origin(self.definitions[name][0], inner, inner_backward)
+                    return [name, *chain], at, m.start()
+                return [name], 0, m.start()
+            shift += len(piece) - (m.end() - m.start())
+        at = min(max(pos - shift, 0), len(pattern))
+        return [], at, at
 
 
 def _backward_at(pattern: str, backward: bool) -> Callable[[int], bool]:
@@ -304,6 +401,15 @@ def _backward_at(pattern: str, backward: bool) -> Callable[[int], bool]:
     return lambda at: changes[bisect_right(starts, at) - 1][1]
 
 
+def _guarded(pattern: str) -> str:
+    """Why a pattern is matched with a time limit (`syntax.guarded`); imported only for a pattern
+    not met before, as the answer is kept on disk."""
+    from factx.matching.charsets import first_chars
+    from factx.matching.syntax import guarded
+
+    return guarded(pattern, first_chars)
+
+
 class _UndefinedError(Exception):
     def __init__(self, name: str, what: str = "macro or list"):
         super().__init__(name)
@@ -314,8 +420,24 @@ class _CycleError(Exception):
     pass
 
 
+class _BoundError(Exception):
+    """A macro or pattern past MAX_MACRO_DEPTH or MAX_EXPANDED."""
+
+
+@dataclass
+class _Loaded:
+    """A rule id as loaded so far: its spec, its compiled pattern and rule (None if disabled or broken)."""
+
+    spec: RuleSpec
+    layer: int
+    rule: Rule | None
+    pattern: regex.Pattern[str] | None
+    example_lines: tuple[str, ...]
+    counterexample_lines: tuple[str, ...]
+
+
 def load_rulebook(sources: Iterable[RuleSource]) -> RuleBook:
-    """Load, validate and compile rule files; raise RuleError listing every problem."""
+    """Load, validate and compile rule files; raise RuleError listing every problem of every file."""
     compiler = _Compiler()
     parsed: list[tuple[ParsedFile, int]] = []
     files: list[str] = []
@@ -326,46 +448,85 @@ def load_rulebook(sources: Iterable[RuleSource]) -> RuleBook:
             compiler.problems.append(Problem("FX108", "no such rule file or folder", source.display))
             continue
         for path, display in _files_of(source):
-            result, problems = parse_rule_file(path, display)
+            result, problems = parse_rule_file(path, display, overrides=source.overrides)
             compiler.problems.extend(problems)
             if result is not None:
                 parsed.append((result, source.layer))
                 files.append(display)
+    names: dict[str, Name] = {}
     for pf, layer in parsed:
-        for name, pattern in pf.spec.macros.items():
+        for name, pattern in pf.macros.items():
             compiler.define(name, pattern, pf.path, pf.name_lines.get(name, 0), layer)
-        for name, entries in pf.spec.lists.items():
+            names[name] = Name(name, "macro", pf.path, pf.name_lines.get(name, 0), pf.name_docs.get(name, ""), pattern)
+        for name, entries in pf.lists.items():
             compiler.add_list(name, entries, pf.path, pf.name_lines.get(name, 0), layer)
+            names[name] = Name(name, "list", pf.path, pf.name_lines.get(name, 0), pf.name_docs.get(name, ""),
+                               " | ".join(entries))
     # Every macro must expand, used or not; compiling each alone is left for when a pattern fails.
     expandable = [name for name, (_, where, line, _) in list(compiler.definitions.items())
                   if compiler.checked_expand("{" + name + "}", f"{where}:{line}") is not None]
-    by_id: dict[str, tuple[Rule | None, int]] = {}
+    by_id: dict[str, _Loaded] = {}
     for pf, layer in parsed:
-        for index, spec in enumerate(pf.spec.rule):
-            line = pf.rule_line(index)
-            previous = by_id.get(spec.id)
-            if previous and (previous[1] == layer or layer not in compiler.override_layers):
-                first = previous[0]
-                at = f" at {first.file}:{first.line}" if first else ""
-                compiler.problems.append(Problem("FX105", f"rule id defined twice{at}", f"{pf.path}:{line}", spec.id))
-                continue
-            pattern = compiler.compile(spec.pattern, f"{pf.path}:{pf.pattern_line(index)}", spec.id)
-            rule = None
-            if pattern is not None and spec.enabled:
-                rule = Rule(spec.id, spec.doc, spec.priority, spec.confidence, spec.emit, pattern,
-                            pf.path, line, tuple(spec.example), tuple(spec.counterexample))
-            # Popping first keeps an override at the position of the file that defines it.
-            by_id.pop(spec.id, None)
-            by_id[spec.id] = (rule, layer)
+        for parsed_rule in pf.rules:
+            loaded = _load_rule(compiler, pf, layer, parsed_rule, by_id)
+            if loaded is not None:
+                # Popping first keeps an override at the position of the file that defines it.
+                by_id.pop(loaded.spec.id, None)
+                by_id[loaded.spec.id] = loaded
+        for rule_id, pattern, line in pf.raw_patterns:  # a malformed rule's pattern may have errors of its own
+            compiler.compile(pattern, f"{pf.path}:{line}", rule_id)
     if any(p.code == "FX101" for p in compiler.problems):
         # Then compile each macro on its own, so that the error also points at the macro's line.
         for name in expandable:
-            _, where, line, _ = compiler.definitions[name]
-            compiler.compile("{" + name + "}", f"{where}:{line}")
+            compiler.compile_macro(name)
     if compiler.problems:
         raise RuleError(compiler.problems)
-    rules = [rule for rule, _ in by_id.values() if rule is not None]
-    return RuleBook(_with_guards(rules), compiler.lists, files)
+    rules = [loaded.rule for loaded in by_id.values() if loaded.rule is not None]
+    return RuleBook(_with_guards(rules), compiler.lists, files, names)
+
+
+def _load_rule(compiler: _Compiler, pf: ParsedFile, layer: int, parsed: ParsedRule,
+               by_id: dict[str, _Loaded]) -> _Loaded | None:
+    """A rule of a file compiled, merged over the loaded rule it overrides if any; None if it is in error."""
+    spec, line = parsed.spec, parsed.line
+    previous = by_id.get(spec.id)
+    overriding = layer in compiler.override_layers
+    if previous and (previous.layer == layer or not overriding):
+        first = previous.rule
+        at = f" at {first.file}:{first.line}" if first else ""
+        compiler.problems.append(Problem("FX105", f"rule id defined twice{at}", f"{pf.path}:{line}", spec.id))
+        return None
+    examples = tuple(f"{pf.path}:{n}" for n in parsed.example_lines)
+    counterexamples = tuple(f"{pf.path}:{n}" for n in parsed.counterexample_lines)
+    given = spec.model_dump(exclude_unset=True)
+    if overriding and previous:  # only the fields given change
+        try:
+            spec = RuleSpec.model_validate({**previous.spec.model_dump(), **given})
+        except ValidationError as e:
+            compiler.problems.extend(Problem("FX106", f"{'.'.join(map(str, err['loc']))}: {err['msg']}",
+                                             f"{pf.path}:{line}", spec.id) for err in e.errors())
+            return None
+        examples = examples if "example" in given else previous.example_lines
+        counterexamples = counterexamples if "counterexample" in given else previous.counterexample_lines
+    elif isinstance(spec, RuleOverride):
+        known = sorted(by_id)
+        close = difflib.get_close_matches(spec.id, known, n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        missing = ", ".join(f for f in ("doc", "pattern", "priority") if f not in given)
+        compiler.problems.append(Problem(
+            "FX109", f"no loaded rule has this id{hint} (an override changes a loaded rule; a new rule needs "
+                     f"{missing} too)", f"{pf.path}:{line}", spec.id))
+        return None
+    if "pattern" in given or previous is None or not overriding:
+        pattern = compiler.compile(spec.pattern, f"{pf.path}:{parsed.pattern_line}", spec.id)
+    else:
+        pattern = previous.pattern
+    rule = None
+    if pattern is not None and spec.enabled:
+        rule = Rule(spec.id, spec.doc, spec.priority, spec.confidence, spec.emit, pattern, pf.path, line,
+                    tuple(spec.example), tuple(spec.counterexample), example_lines=examples,
+                    counterexample_lines=counterexamples)
+    return _Loaded(spec, layer, rule, pattern, examples, counterexamples)
 
 
 def _with_guards(rules: list[Rule]) -> list[Rule]:

@@ -18,6 +18,11 @@ class Case:
     id: str
     rule: Rule
     item: Example | Counterexample
+    where: str = ""  # file:line of the example itself (default: the rule's)
+
+    def __post_init__(self) -> None:
+        if not self.where:
+            object.__setattr__(self, "where", f"{self.rule.file}:{self.rule.line}")
 
     def run(self, engine: Engine) -> list[str]:
         """What is wrong, one message each; empty when the case passes."""
@@ -32,9 +37,13 @@ def cases(engine: Engine, rule_files: set[str] | None = None) -> Iterator[Case]:
         if rule_files is not None and rule.file not in rule_files:
             continue
         for i, example in enumerate(rule.examples):
-            yield Case(f"{rule.id}[ex{i}]", rule, example)
+            yield Case(f"{rule.id}[ex{i}]", rule, example, _at(rule.example_lines, i))
         for i, counter in enumerate(rule.counterexamples):
-            yield Case(f"{rule.id}[cx{i}]", rule, counter)
+            yield Case(f"{rule.id}[cx{i}]", rule, counter, _at(rule.counterexample_lines, i))
+
+
+def _at(lines: tuple[str, ...], index: int) -> str:
+    return lines[index] if index < len(lines) else ""
 
 
 def _run(engine: Engine, rule: Rule, item: Example | Counterexample) -> Result:

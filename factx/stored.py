@@ -72,10 +72,11 @@ def stored(*distributions: str, rebuild: Callable[..., Any] | None = None) -> Ca
     return decorate
 
 
-def by_content(kind: str, content: str, derive: Callable[[], T]) -> T:
+def by_content(kind: str, content: str, derive: Callable[[], T], keep: int | None = None) -> T:
     """`derive()`, read from disk when it was derived before from the same `content`.
 
     The result must pickle. An exception from `derive` propagates and nothing is kept.
+    At most `keep` results of a kind are kept (default MAX_ENTRIES), the oldest going first.
     """
     folder = patterncache.cache_dir()
     if folder is None:
@@ -86,13 +87,13 @@ def by_content(kind: str, content: str, derive: Callable[[], T]) -> T:
     if found is not None:
         return found
     result = derive()
-    _write(path, result, pickle.dumps, prune=_oldest_beyond_limit)
+    _write(path, result, pickle.dumps, prune=lambda written: _oldest_beyond(written, keep or MAX_ENTRIES))
     return result
 
 
-def _oldest_beyond_limit(path: Path) -> None:
+def _oldest_beyond(path: Path, keep: int) -> None:
     entries = sorted(path.parent.iterdir(), key=lambda p: p.stat().st_mtime)
-    for old in entries[: max(0, len(entries) - MAX_ENTRIES)]:
+    for old in entries[: max(0, len(entries) - keep)]:
         old.unlink(missing_ok=True)
 
 

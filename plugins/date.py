@@ -40,12 +40,11 @@ from weakref import WeakKeyDictionary
 import regex
 from pydantic import Field
 
-from factx import Candidate, Document, FactType, RangedValue, RuleSet, hookimpl, patterncache
-from factx.candidates import range_drafts
-from factx.numbers import ascii_digits, parse_number
+from factx import Candidate, Document, FactType, RangedValue, RuleSet, hookimpl
+from factx.toolkit import ascii_digits, compile_pattern, parse_number, range_drafts
 
 VERSION = "0.1.0"
-_UNMARKED = patterncache.compile(r"['’.]")  # holiday names are looked up without apostrophes and dots
+_UNMARKED = compile_pattern(r"['’.]")  # holiday names are looked up without apostrophes and dots
 RULE_FILES = ("date.toml", "date_numeric.toml", "date_year.toml", "date_day.toml",
               "date_period.toml", "date_quarter.toml", "date_offset.toml")
 
@@ -83,6 +82,12 @@ def factx_register_fact_types(register) -> None:
 def factx_register_rule_paths(register) -> None:
     for name in RULE_FILES:
         register(files("factx") / "rules" / name)
+
+
+@hookimpl
+def factx_register_settings(register) -> None:
+    register("date_order", "How to read a numeric date such as 12/11/2025: mdy (default) or dmy.")
+    register("prefer", "Resolve a year-less date or bare weekday to the past or the future.")
 
 
 @hookimpl
@@ -719,7 +724,7 @@ def _move(start: date, n: int, unit: str) -> date | None:
 
 # -- holidays ----------------------------------------------------------------------------------
 
-_HOLIDAY_SPEC = patterncache.compile(
+_HOLIDAY_SPEC = compile_pattern(
     r"^(?:(?<m>\d\d)-(?<d>\d\d)|(?<m>\d\d)/(?<wd>[1-7])/(?<n>-?[1-5])|@(?<country>[A-Z]{2}):(?<name>.+?))(?<shift>[+\-]\d+)?$")
 
 
@@ -740,7 +745,7 @@ def _holiday_in(year: int, spec: str) -> date | None:
     return day + timedelta(days=int(m["shift"] or 0))
 
 
-_BRACKETED = patterncache.compile(r"\s*\([^)]*\)")
+_BRACKETED = compile_pattern(r"\s*\([^)]*\)")
 
 
 @lru_cache(maxsize=1024)
@@ -812,9 +817,9 @@ class _TenseReader:
 
     # What ends a clause: a sentence end, a blank line, a new indented line. The last one before a date
     # is found scanning backwards.
-    _STOP = patterncache.compile(r"[.!?;](?=\s|$)|\n(?:\s*\n|[ \t]+)")
-    _LAST_STOP = patterncache.compile(r"(?r)[.!?;](?=\s|$)|\n(?:\s*\n|[ \t]+)")
-    _WORD = patterncache.compile(r"[A-Za-z]+|['’]ll\b")
+    _STOP = compile_pattern(r"[.!?;](?=\s|$)|\n(?:\s*\n|[ \t]+)")
+    _LAST_STOP = compile_pattern(r"(?r)[.!?;](?=\s|$)|\n(?:\s*\n|[ \t]+)")
+    _WORD = compile_pattern(r"[A-Za-z]+|['’]ll\b")
     # Bytes to spaces, except ASCII letters: without an apostrophe, the words of a stretch are its letter runs.
     _LETTERS = bytes(b if chr(b).isascii() and chr(b).isalpha() else 32 for b in range(256))
     _AUXILIARY = frozenset({"be", "been", "being", "is", "are", "am", "get", "gets"})

@@ -46,10 +46,8 @@ from typing import Any
 import regex
 from pydantic import Field
 
-from factx import Candidate, Document, Draft, FactType, RangedValue, Rule, RuleSet, Value, hookimpl, patterncache
-from factx.numbers import parse_number
-from factx.rulebook import list_pattern, normalize_key
-from factx.stored import stored
+from factx import Candidate, Document, Draft, FactType, RangedValue, Rule, RuleSet, Value, hookimpl
+from factx.toolkit import as_number, compile_pattern, list_pattern, normalize_key, parse_number, stored, unit_registry
 
 VERSION = "0.1.0"
 HUNDREDTH = Decimal("0.01")
@@ -77,10 +75,6 @@ class MoneyValue(RangedValue):
 
 
 _FIELD_ORDER = {name: i for i, name in enumerate(MoneyValue.model_fields)}
-
-def _number(value: Decimal) -> int | float:
-    """A whole amount as an int (350000000000, not 3.5e11), any other as a float."""
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 # -- currency data ---------------------------------------------------------------------------------
@@ -265,6 +259,12 @@ class MoneyConfig:
 
 
 @hookimpl
+def factx_register_settings(register) -> None:
+    register("convert_to", "An ISO 4217 code: also give every amount in this currency (needs rates).")
+    register("rates", "A TOML file of exchange rates for convert_to; rates are never fetched.")
+
+
+@hookimpl
 def factx_configure(settings: Mapping[str, Any]) -> MoneyConfig:
     target, rates = settings.get("convert_to"), settings.get("rates")
     if target is None and rates is None:
@@ -289,7 +289,7 @@ def read_rates(path: Path) -> tuple[date, str, dict[str, Decimal]]:
         raise ValueError(f"{path}: not valid TOML: {e}") from None
 
     def fail(key: str, message: str):
-        key_pattern = patterncache.compile(rf"\s*{regex.escape(key)}\s*=")
+        key_pattern = compile_pattern(rf"\s*{regex.escape(key)}\s*=")
         line = next((n for n, row in enumerate(text.splitlines(), 1) if key_pattern.match(row)), 0)
         raise ValueError(f"{path}:{line}: {message}" if line else f"{path}: {message}")
 
@@ -318,9 +318,7 @@ def conversion_factors(base: str, rates: Mapping[str, Decimal], target: str, sou
     """How many `target` one unit of each currency is worth, converted by pint through `base`."""
     import pint
 
-    from factx.units import registry
-
-    ureg = registry()
+    ureg = unit_registry()
     context = pint.Context()
     for code, rate in rates.items():
         context.add_transformation(f"[currency_{code}]", f"[currency_{base}]",
@@ -396,7 +394,7 @@ def _build(rules: RuleSet, rule: Rule, m: regex.Match[str]) -> Any:
                   m.end(), value)]
 
 
-_TOKEN_BEFORE = patterncache.compile(r"(?:(?<sign>[\p{Sc}])|(?<![\p{Letter}])(?<word>\p{Letter}{3}))\s?$")
+_TOKEN_BEFORE = compile_pattern(r"(?:(?<sign>[\p{Sc}])|(?<![\p{Letter}])(?<word>\p{Letter}{3}))\s?$")
 
 
 def _currency_before(rules: RuleSet, text: str, start: int) -> bool:
@@ -480,7 +478,7 @@ def _named(rules: RuleSet, family: str, qualifier: str | None = None, factor: De
     return Marker(family=family, factor=factor, sign=sign, evidence=evidence)
 
 
-_YEAR = patterncache.compile(r"(?:19|20)\d\d")
+_YEAR = compile_pattern(r"(?:19|20)\d\d")
 
 
 def _range(rules: RuleSet, m: regex.Match[str]) -> tuple[Draft, Draft] | None:
@@ -549,10 +547,10 @@ class Context:
         approx = {**lists["APPROX"], **lists["MONEY_APPROX"]}
         self.approx = approx
         # Matched backwards from the amount: only a match ending right before it counts.
-        self.approx_pattern = patterncache.compile(r"(?ri)(?<!\w)(?:" + list_pattern(approx) + r")\s{1,3}$")
-        self.month_pattern = patterncache.compile(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_MONTH"]) + r")\.?\s+$")
-        self.change_pattern = patterncache.compile(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_CHANGE"]) + r")(?:\s+by)?\s+$")
-        self.dateline = patterncache.compile(r"(?m)^\W{0,3}(?<place>[A-Z][A-Za-z.]*(?:[ \-][A-Z][A-Za-z.]*){0,2})\s*(?:,|\(|-)")
+        self.approx_pattern = compile_pattern(r"(?ri)(?<!\w)(?:" + list_pattern(approx) + r")\s{1,3}$")
+        self.month_pattern = compile_pattern(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_MONTH"]) + r")\.?\s+$")
+        self.change_pattern = compile_pattern(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_CHANGE"]) + r")(?:\s+by)?\s+$")
+        self.dateline = compile_pattern(r"(?m)^\W{0,3}(?<place>[A-Z][A-Za-z.]*(?:[ \-][A-Z][A-Za-z.]*){0,2})\s*(?:,|\(|-)")
 
     @classmethod
     def of(cls, rules: RuleSet) -> Context:
@@ -585,8 +583,8 @@ class Context:
             # (`\b` before a word that opens with a letter, unlike a look-behind, lets the
             # regex engine skip ahead.)
             self._cue_patterns[family] = (
-                *([patterncache.compile(r"\b(?<!\.)(?=\p{Lu})(?i:" + list_pattern(qualifiers) + r")(?!\w)")] if qualifiers else []),
-                *([patterncache.compile(r"(?i)\b(?<!\.)(?:" + list_pattern(words) + r")(?!\w)")] if words else []),
+                *([compile_pattern(r"\b(?<!\.)(?=\p{Lu})(?i:" + list_pattern(qualifiers) + r")(?!\w)")] if qualifiers else []),
+                *([compile_pattern(r"(?i)\b(?<!\.)(?:" + list_pattern(words) + r")(?!\w)")] if words else []),
             )
         return self._cue_patterns[family]
 
@@ -594,7 +592,7 @@ class Context:
         """Every capitalized name that points to a currency: places, institutions, qualifiers ("Kenyan")."""
         if self._names is None:
             keys = sorted(self.places.keys() | self.qualifiers.keys())
-            self._names = patterncache.compile(r"\b(?<!\.)(?=\p{Lu})(?i:" + list_pattern(keys) + r")(?!\w)")
+            self._names = compile_pattern(r"\b(?<!\.)(?=\p{Lu})(?i:" + list_pattern(keys) + r")(?!\w)")
         return self._names
 
     def qualifier_codes(self, qualifier: str) -> list[str]:
@@ -604,7 +602,7 @@ class Context:
         return self.rules.lists["MONEY_FAMILY_DEFAULT"].get(family) or None
 
 
-_PARAGRAPH = patterncache.compile(r"\n\s*\n|\n {3,}")
+_PARAGRAPH = compile_pattern(r"\n\s*\n|\n {3,}")
 _CUE_BEFORE, _CUE_AFTER = 150, 60
 
 
@@ -686,7 +684,7 @@ def _cues_near(text: str, drafts: list[Draft], ctx: Context, family: str) -> lis
             for lo, hi in stretches for pattern in ctx.cue_patterns(family) for m in pattern.finditer(text, lo, hi)]
 
 
-_SENTENCE_END = patterncache.compile(r"[.!?]\s+(?=\p{Lu})")
+_SENTENCE_END = compile_pattern(r"[.!?]\s+(?=\p{Lu})")
 
 
 def _cue(text: str, draft: Draft, members: frozenset[str], cues: list[tuple[int, int, list[str], bool]],
@@ -722,7 +720,7 @@ def _finish(text: str, draft: Draft, ctx: Context, config: MoneyConfig | None) -
     value = draft.value
     amount: Decimal = value.pop("_amount")
     value.pop("_scaled", None)
-    value["amount"] = _number(amount)
+    value["amount"] = as_number(amount)
     value.setdefault("currency_inferred", False)
     start = value.get("range_id", draft.start)  # a range's approximator stands before its first bound
     if m := ctx.approx_pattern.match(text, max(0, start - 30), start):

@@ -8,9 +8,8 @@ from typing import Any, Literal
 import regex
 from pydantic import Field
 
-from factx import Candidate, Document, Draft, FactType, Rule, RuleSet, Value, hookimpl, patterncache
-from factx.rulebook import normalize_key
-from factx.stored import stored
+from factx import Candidate, Document, Draft, FactType, Rule, RuleSet, Value, hookimpl
+from factx.toolkit import compile_pattern, normalize_key, stored
 
 VERSION = "0.1.0"
 
@@ -118,9 +117,9 @@ def _person_span(rules: RuleSet, m: regex.Match[str], g: dict[str, str],
     return _name_span(rules, m, name_start)
 
 
-_WORD = patterncache.compile(r"\S+")
-_COORDINATION = patterncache.compile(r"\s*,\s*|\s+and\s+")
-_DETERMINED = patterncache.compile(r"(?i:\b(?:the|its|his|her|their|our|as|be|been|became|become|was|is|new)|['’]s?)\s+$")
+_WORD = compile_pattern(r"\S+")
+_COORDINATION = compile_pattern(r"\s*,\s*|\s+and\s+")
+_DETERMINED = compile_pattern(r"(?i:\b(?:the|its|his|her|their|our|as|be|been|became|become|was|is|new)|['’]s?)\s+$")
 
 
 def _undetermined(m: regex.Match[str], g: dict[str, str], start: int, title: str) -> bool:
@@ -193,7 +192,7 @@ def _clean(text: str | None) -> str | None:
     return " ".join(_LINE_BREAK_HYPHEN.sub("-", text).split()) if text else None
 
 
-_LINE_BREAK_HYPHEN = patterncache.compile(r"-[^\S\n]*\n\s*")
+_LINE_BREAK_HYPHEN = compile_pattern(r"-[^\S\n]*\n\s*")
 
 
 def _status(rules: RuleSet, before: str | None, after: str | None) -> Status | None:
@@ -213,7 +212,7 @@ def _owner(rules: RuleSet, prefix: str | None, org: str | None) -> tuple[str | N
     return country, organization
 
 
-_POSSESSIVE = patterncache.compile(r"['’]s?$")
+_POSSESSIVE = compile_pattern(r"['’]s?$")
 
 
 def _split_owner(rules: RuleSet, text: str) -> tuple[str | None, str | None]:

@@ -10,12 +10,10 @@ import regex
 from pydantic import Field
 
 from factx import Candidate, Document, FactType, RangedValue, RuleSet, hookimpl
-from factx.candidates import range_drafts
-from factx.numbers import parse_number, sign_of
-from factx.units import convert
+from factx.toolkit import approximation, compile_pattern, convert, parse_number, range_drafts, sign_of
 
 VERSION = "0.1.0"
-_YEAR = regex.compile(r"(?:19|20)\d\d")
+_YEAR = compile_pattern(r"(?:19|20)\d\d")
 
 
 class PercentValue(RangedValue):
@@ -44,7 +42,7 @@ def factx_extract(document: Document, rules: RuleSet) -> list[Candidate]:
 def _build(rules: RuleSet, m: regex.Match[str]) -> Any:
     g = m.groupdict()
     unit = rules.lookup("PERCENT_UNIT", g["unit"]) if g.get("unit") else "percentage_point"  # "a quarter-point cut"
-    approx = rules.lookup("APPROX", g["approx"]) if g.get("approx") else None
+    approx = approximation(m, rules)
     if g.get("fraction"):
         return {"value": float(rules.lookup("PERCENT_POINT_FRACTION", g["fraction"])), "unit": unit, "approximation": approx}
     if "high" not in g:
@@ -63,7 +61,7 @@ def _build(rules: RuleSet, m: regex.Match[str]) -> Any:
 
 def _value(rules: RuleSet, sign: str | None, number: str, unit: str, approx: str | None) -> dict[str, Any] | None:
     """The value of one percentage, or None for a number no float holds (over 300 digits): not a fact."""
-    magnitude = sign_of(sign, rules.lists) * _number(number, rules.lists)
+    magnitude = sign_of(sign, rules) * _number(number, rules)
     percent = float(convert(magnitude, unit, "percent"))
     if not math.isfinite(percent):
         return None
@@ -74,12 +72,12 @@ _VULGAR = {"½": Decimal(1) / 2, "¼": Decimal(1) / 4, "¾": Decimal(3) / 4, "�
            "⅛": Decimal(1) / 8, "⅜": Decimal(3) / 8, "⅝": Decimal(5) / 8, "⅞": Decimal(7) / 8}
 
 
-def _number(text: str, lists) -> Decimal:
+def _number(text: str, rules: RuleSet) -> Decimal:
     """A number in digits or words, or with a common fraction: "3-3/4", "5 1/2", "1/2", "7½"."""
     if text[-1] in _VULGAR:
-        return parse_number(text[:-1], lists) + _VULGAR[text[-1]]
+        return parse_number(text[:-1], rules) + _VULGAR[text[-1]]
     if "/" not in text:
-        return parse_number(text, lists)
+        return parse_number(text, rules)
     *whole, fraction = text.replace("-", " ").split()  # "3-3/4", "5 1/2", "11\n3/4" across a line
     numerator, denominator = fraction.split("/")
     if int(denominator) == 0:

@@ -49,6 +49,11 @@ def factx_register_fact_types(register):
 
 
 @hookimpl
+def factx_register_settings(register):
+    register("probe_log", "a file to note each build in")
+
+
+@hookimpl
 def factx_configure(settings):
     log = settings.get("probe_log")
     if log:

@@ -96,6 +96,10 @@ def test_hook_factx_configure():
             register(FactType("scaled", ColorValue, "1"))
 
         @hookimpl
+        def factx_register_settings(self, register):
+            register("case", "upper or lower")
+
+        @hookimpl
         def factx_configure(self, settings):
             if settings.get("case") not in (None, "upper", "lower"):
                 raise ValueError(f"case must be upper or lower, not {settings['case']!r}")
@@ -113,6 +117,28 @@ def test_hook_factx_configure():
     assert names() == ["blue"] and names(case="upper") == ["BLUE"]
     with pytest.raises(SettingsError, match=r'FX206.*"scaled": case must be'):
         names(case="title")
+
+
+def test_hook_factx_register_settings():
+    """A declared setting reaches the plugin; a key no plugin declares is an error naming the closest one."""
+    class Declares:
+        name = "declares"
+
+        @hookimpl
+        def factx_register_settings(self, register):
+            register("shade", "how dark")
+
+        @hookimpl
+        def factx_configure(self, settings):
+            return settings.get("shade")
+
+    engine = Engine(plugins=[Declares()], builtins=False, load_entrypoints=False, settings={"shade": "dark"})
+    assert engine.settings["shade"] == "dark"
+    with pytest.raises(SettingsError, match=r"FX206.*unknown setting 'shad'.*did you mean 'shade'") as info:
+        Engine(plugins=[Declares()], builtins=False, load_entrypoints=False, settings={"shad": "dark"})
+    assert isinstance(info.value, ValueError)
+    with pytest.raises(SettingsError, match="unknown setting 'shade'"):  # no loaded plugin declares it
+        Engine(builtins=False, load_entrypoints=False, settings={"shade": "dark"})
 
 
 def test_hook_factx_extract():

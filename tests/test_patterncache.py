@@ -240,5 +240,7 @@ def test_rule_errors_are_reported_the_same_with_and_without_the_cache(cache, tmp
             load_rulebook([RuleSource(bad, "bad.toml", 0)])
         messages.append([str(p) for p in info.value.problems])
     assert messages[0] == messages[1] == messages[2]
-    assert messages[0] == ["bad.toml:16 percent.bad: [FX101] regex error: missing > at position 9",
-                           "bad.toml:4: [FX101] regex error: missing > at position 9"]
+    assert messages[0] == [
+        "bad.toml:16 percent.bad: [FX101] regex error: missing > at position 6 of {BROKEN} (bad.toml:4), "
+        "which the pattern uses at position 0",
+        "bad.toml:4: [FX101] regex error: missing > at position 6 of {BROKEN}"]

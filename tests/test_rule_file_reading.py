@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from factx import RuleError
+from factx.rulebook import MAX_EXPANDED, MAX_MACRO_DEPTH, RuleSource, load_rulebook
 from factx.rulefile import MAX_RULE_FILE_BYTES, parse_rule_file
 from tests.conftest import ROOT
 
@@ -58,4 +60,57 @@ def test_a_rule_file_at_the_size_cap_is_read(tmp_path):
 
     parsed, problems = parse_rule_file(path, "padded.toml")
 
-    assert problems == [] and [r.id for r in parsed.spec.rule] == ["percent.user_pct"]
+    assert problems == [] and [r.spec.id for r in parsed.rules] == ["percent.user_pct"]
+
+
+def bounded_problems(path: Path) -> list[tuple[str, str]]:
+    with pytest.raises(RuleError) as info:
+        load_rulebook([RuleSource(path, path.name, 0)])
+    return [(p.code, p.where) for p in info.value.problems]
+
+
+def macro_file(tmp_path: Path, macros: list[str], pattern: str) -> Path:
+    path = tmp_path / "user.toml"
+    path.write_text("[macros]\n" + "\n".join(macros) + GOOD.replace("\\d+ pcts", pattern), encoding="utf-8")
+    return path
+
+
+def test_macros_that_double_at_each_level_stop_at_the_size_bound_in_the_file(tmp_path):
+    levels = 26  # 2**26 characters, were it expanded: gigabytes once wrapped in groups
+    path = macro_file(tmp_path, ['D0 = "x"', *(f'D{i} = "{{D{i - 1}}}{{D{i - 1}}}"' for i in range(1, levels + 1))],
+                      f"{{D{levels}}}")
+
+    found = bounded_problems(path)
+
+    first_too_large = next(i for i in range(levels) if 2 ** i > MAX_EXPANDED)
+    assert found and {code for code, _ in found} == {"FX110"}
+    assert ("FX110", f"user.toml:{first_too_large + 2}") in found  # at the macro's own line
+
+
+@pytest.mark.parametrize("order", [range(1, 5001), range(5000, 0, -1)])
+def test_a_macro_chain_thousands_deep_is_a_located_error_not_a_recursion_error(tmp_path, order):
+    path = macro_file(tmp_path, ['C0 = "x"', *(f'C{i} = "{{C{i - 1}}}"' for i in order)], "{C5000}")
+
+    found = bounded_problems(path)
+
+    assert found and {code for code, _ in found} == {"FX110"}
+    assert all(where.startswith("user.toml:") for _, where in found)
+
+
+def test_a_chain_of_macros_within_the_depth_bound_loads(tmp_path):
+    depth = MAX_MACRO_DEPTH - 1
+    path = macro_file(tmp_path, ['C0 = "x"', *(f'C{i} = "{{C{i - 1}}}"' for i in range(1, depth))],
+                      f"{{C{depth - 1}}} pcts")
+
+    book = load_rulebook([RuleSource(path, path.name, 0)])
+
+    assert book.rules[0].pattern.search("x pcts")
+
+
+def test_toml_nested_fifty_thousand_deep_is_a_located_error(tmp_path):
+    path = tmp_path / "deep.toml"
+    path.write_text("a = " + "[" * 50_000 + "]" * 50_000 + "\n" + GOOD, encoding="utf-8")
+
+    parsed, problems = parse_rule_file(path, "deep.toml")
+
+    assert parsed is None and [(p.code, p.where) for p in problems] == [("FX110", "deep.toml")]

@@ -69,8 +69,10 @@ def test_schema_errors_name_the_rule(tmp_path):
         colour = "red"
         """)
     found = problems(path)
-    assert all(p.startswith(f"{path}:2 Percent-Bad: [FX106]") for p in found)
-    assert any("colour" in p for p in found) and any("rule.0.id" in p for p in found)
+    # Each error at its key's line: the id's (3), the unknown key's (7).
+    assert any(p.startswith(f"{path}:3 Percent-Bad: [FX106] rule.0.id") for p in found)
+    assert any(p.startswith(f"{path}:7 Percent-Bad: [FX106] rule.0.colour") for p in found)
+    assert len(found) == 2
 
 
 def test_duplicate_ids_and_macros_in_one_layer(tmp_path):

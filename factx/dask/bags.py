@@ -4,13 +4,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import asdict
-from datetime import date
 
 import dask.bag as db
 from dask import delayed
 
 from factx.dask.engines import EngineConfig, engine_for
-from factx.documents import Document
+from factx.documents import Document, parse_reference
 from factx.engine import DocumentLike, Reference, as_document
 from factx.errors import Problem
 
@@ -26,8 +25,8 @@ def process_bag(bag: db.Bag, config: EngineConfig | None = None, *, types: Itera
     ``{"code", "message", "where", "rule"}``, as in the CLI's problems file.
     """
     config = config or EngineConfig()
-    reference = _reference(reference_date)
-    types = tuple(types) if types is not None else None
+    reference = parse_reference(reference_date)
+    types = None if types is None else (types,) if isinstance(types, str) else tuple(types)
     parts = [delayed(_process_partition)(part, i, config, types, reference)
              for i, part in enumerate(bag.to_delayed())]
     return db.from_delayed(parts)
@@ -71,7 +70,3 @@ def _facts_only(results: Iterable[dict]) -> list[dict]:
     return facts
 
 
-def _reference(value: Reference | str) -> Reference:
-    if isinstance(value, str) and value not in ("auto", "none"):
-        return date.fromisoformat(value)
-    return value

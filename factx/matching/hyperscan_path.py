@@ -15,6 +15,7 @@ import codecs
 import itertools
 import threading
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,8 @@ MAX_EXPRESSION = 15000
 # Where a widened pattern would start more often than this (a share of positions), trying the rule
 # at each report costs more than `regex` scanning for it.
 MAX_RATE = 0.05
+# Databases kept on disk (a few MB each): the built-in rules', and a few of other rule files.
+SCANS_KEPT = 8
 # Expressions too large to compile cost seconds each: after this many, give up on the rule.
 MAX_FAILURES = 3
 
@@ -101,33 +104,36 @@ class HyperscanMatcher:
 
     def __init__(self, rules: Sequence[Rule]):
         self.unscanned: dict[str, str] = {}
-        self._slot: dict[int, tuple[int, int]] = {}  # id(rule) -> its database, its expression there
+        self._slot: dict[int, int] = {}  # id(rule) -> its expression's number, across databases
         groups: dict[str, list[Rule]] = {}
         for rule in rules:
             groups.setdefault(_group_of(rule), []).append(rule)
-        self._databases: list[tuple[hyperscan.Database, int]] = []  # each with its number of expressions
+        self._databases: list[tuple[hyperscan.Database, int]] = []  # each with the number of its first expression
         for members in groups.values():
             # One entry on disk for a group's expressions and database: one read at start-up.
             found, blob = stored.by_content("scan", _version() + "".join("\0" + r.pattern.pattern for r in members),
-                                            lambda members=members: _scan_plan(members))
+                                            lambda members=members: _scan_plan(members), keep=SCANS_KEPT)
             scanned = [(rule, expression) for rule, (expression, _) in zip(members, found) if expression is not None]
             self.unscanned.update({rule.id: why for rule, (expression, why) in zip(members, found) if expression is None})
             if scanned:
+                first = len(self._slot)
                 for slot, (rule, _) in enumerate(scanned):
-                    self._slot[id(rule)] = (len(self._databases), slot)
-                self._databases.append((hyperscan.loadb(blob, hyperscan.HS_MODE_BLOCK), len(scanned)))
+                    self._slot[id(rule)] = first + slot
+                self._databases.append((hyperscan.loadb(blob, hyperscan.HS_MODE_BLOCK), first))
         self._local = threading.local()
 
     def active(self, text: str, rules: Sequence[Rule]) -> list[Rule]:
         starts = self._starts(text)
         slots = self._slot
-        return [rule for rule in rules if (slot := slots.get(id(rule))) is None or starts[slot[0]][slot[1]]]
+        return [rule for rule in rules if (slot := slots.get(id(rule))) is None or slot in starts]
 
     def search(self, text: str, rule: Rule, pos: int) -> regex.Match[str] | None:
         slot = self._slot.get(id(rule))
         if slot is None:
             return search(rule, text, pos)
-        starts = self._starts(text)[slot[0]][slot[1]]
+        starts = self._starts(text).get(slot)
+        if starts is None:
+            return None
         found = budget.current()
         timeout = None if found is None else found.timeout(rule.id, rule.guarded)
         if timeout == 0:
@@ -144,8 +150,8 @@ class HyperscanMatcher:
             found.ran_out(rule.id, timeout)
         return None
 
-    def _starts(self, text: str) -> list[list[list[int]]]:
-        """Per database, per expression, where its rule may start in `text`, in order.
+    def _starts(self, text: str) -> dict[int, list[int]]:
+        """Per expression reported in `text`, where its rule may start, in order.
 
         The last text's are kept, per thread: every plugin asks for the same document.
         """
@@ -155,22 +161,19 @@ class HyperscanMatcher:
             local.text = text
         return local.starts
 
-    def _scan(self, text: str) -> list[list[list[int]]]:
+    def _scan(self, text: str) -> dict[int, list[int]]:
         # One byte per character (non-ASCII ones as bytes 0x80-0xFF), so offsets are `str` indices.
         data = text[::-1].encode("latin-1", errors=_NON_ASCII)
         size = len(text)
-        out = []
-        for (db, count), scratch in zip(self._databases, self._scratches()):
-            found: list[list[int]] = [[] for _ in range(count)]
-
-            def on_match(slot: int, _from: int, end: int, _flags: int, _context: object, found=found) -> None:
-                found[slot].append(size - end)
+        found: defaultdict[int, list[int]] = defaultdict(list)
+        for (db, first), scratch in zip(self._databases, self._scratches()):
+            def on_match(slot: int, _from: int, end: int, _flags: int, _context: object, first=first) -> None:
+                found[first + slot].append(size - end)
 
             db.scan(data, match_event_handler=on_match, scratch=scratch)
-            for starts in found:
-                starts.reverse()  # reported from the end of the text
-            out.append(found)
-        return out
+        for starts in found.values():
+            starts.reverse()  # reported from the end of the text
+        return found
 
     def _scratches(self) -> list[hyperscan.Scratch]:
         """This thread's scratch space for each database."""

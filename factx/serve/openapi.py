@@ -70,7 +70,7 @@ def openapi_document(engine: Engine, extract_answer: type[BaseModel], explain_an
     return {
         "openapi": "3.1.0",
         "info": {"title": "factx", "version": __version__,
-                 "description": "Rule-based fact extraction: money, percentages, dates and officials, as validated records."},
+                 "description": "Rule-based fact extraction: money, percentages, dates, officials and physical quantities, as validated records."},
         "paths": paths,
         "components": {"schemas": top.get("$defs", {})},
     }
