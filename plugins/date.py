@@ -436,9 +436,9 @@ def _pick(prev: Any, nxt: Any, lean: Callable[[], Lean], distance: Callable[[Any
 
     The lean (a tense reading) is only asked for when the two differ.
 
-    A past lean takes the past one, however far; a future lean read from a
-    tense marker a few words away only counts within `reach` of the
-    reference, since the clause's tense is then a weak sign:
+    A lean read from a tense marker a few words away only counts within
+    `reach` of the reference (half as far again for the past), since the
+    clause's tense is then a weak sign:
     "the preceding offer in mid-February", long after a "will" written in
     March, is still last February.
     """
@@ -448,8 +448,10 @@ def _pick(prev: Any, nxt: Any, lean: Callable[[], Lean], distance: Callable[[Any
         return nxt
     leaning = lean()
     trusted = leaning.firm or leaning.near
-    if leaning.direction == "past":
-        return prev  # a report in the past tells of the latest one ("in late September", written in March)
+    if leaning.direction == "past" and (trusted or distance(prev) <= reach * 3 // 2):
+        # A report in the past tells of the latest one ("in late September", written in March), if
+        # not nearly a year back: "record April 13", written on April 3 in a past-tense story, is to come.
+        return prev
     if leaning.direction == "future" and (trusted or distance(nxt) <= reach):
         return nxt
     return prev if distance(prev) <= distance(nxt) else nxt

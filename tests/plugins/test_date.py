@@ -254,9 +254,19 @@ def test_codes_that_embed_a_year_are_no_dates(engine, text):
 ])
 def test_a_month_in_a_past_report_is_the_latest_one(engine, text, timex):
     """The narrative's time: a month named without a year, told in the past tense, is the latest one
-    before the reference date, however far back (here the reference date is in March or November)."""
+    before the reference date, up to nine months back (here the reference date is in March or November)."""
     ref = date(2025, 11, 27) if "rand" in text else date(2025, 3, 20)
     assert dates_in(engine, text, ref)[0].value.timex == timex
+
+
+@pytest.mark.parametrize("text, timex", [
+    ("The board said holders of record April 13 get the dividend.", "2025-04-13"),
+    ("Officials said they were giving Japan until April to act.", "2025-04"),
+    ("The government said the budget for the year starting April 1 was adopted.", "2025-04-01"),
+])
+def test_a_date_nearly_a_year_back_in_a_past_report_is_to_come(engine, text, timex):
+    """A past-tense story that names a month or day just ahead tells of what is to come, not of last year's."""
+    assert dates_in(engine, text, date(2025, 3, 27))[0].value.timex == timex
 
 
 @pytest.mark.parametrize("text, year, timex", [
