@@ -31,12 +31,17 @@ from factx.loading import (
     plugins_dir_files,
 )
 from factx.overlaps import Decision, resolve
+from factx.pieces import Piece, pieces
 from factx.records import Fact, FactType
 from factx.rulebook import RuleBook, RuleSet, RuleSource, load_rulebook
 
 log = logging.getLogger("factx")
 
 DEFAULT_DOC_TIMEOUT = 60.0
+# A document longer than this many characters is read in pieces of about this size (see factx.pieces),
+# each with this margin either side: far wider than any fact, so that no fact is cut.
+DEFAULT_PIECE_CHARS = 1 << 20
+PIECE_MARGIN = 8192
 # A rule cut off on this many documents is cut off on every later one.
 SWITCH_OFF_AFTER = 3
 
@@ -45,12 +50,17 @@ Types = Iterable[str] | str | None
 
 @dataclass(slots=True)
 class Result:
-    """What one document gave: its facts in document order, and what went wrong."""
+    """What one document, or one piece of it, gave: its facts in document order, and what went wrong.
+
+    `piece` counts from 0 to `pieces` - 1 (see `Engine.process_in_pieces`); a whole document is piece 0 of 1.
+    """
 
     doc_id: str
     facts: list[Fact] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
+    piece: int = 0
+    pieces: int = 1
 
 
 class Engine:
@@ -70,7 +80,9 @@ class Engine:
         plugin declares (``factx_register_settings``) is an error (FX206).
     :param doc_timeout: seconds the rules may take on one document (None: no limit); a rule still
         running then, or whose one try takes over ``factx.matching.budget.MAX_CALL`` seconds, is cut off
-        on that document and reported (FX304).
+        on that document and reported (FX304). A document read in pieces has this time for each piece.
+    :param piece_chars: a document longer than this many characters is read in pieces of about this
+        size (see `process_in_pieces`), so that what extraction holds stays bounded.
     :param matcher: how rules are matched, ``"hyperscan"`` or ``"regex"`` (see ``factx.matching``);
         by default ``FACTX_MATCHER``, else ``hyperscan`` where it is installed. Both give the same facts.
 
@@ -91,7 +103,10 @@ class Engine:
         settings: Mapping[str, Any] | None = None,
         matcher: str | None = None,
         doc_timeout: float | None = DEFAULT_DOC_TIMEOUT,
+        piece_chars: int = DEFAULT_PIECE_CHARS,
     ):
+        if isinstance(piece_chars, bool) or not isinstance(piece_chars, int) or piece_chars < 1:
+            raise ValueError(f"piece_chars must be a whole number of 1 or more, not {piece_chars!r}")
         if doc_timeout is not None and (isinstance(doc_timeout, bool) or not isinstance(doc_timeout, int | float)
                                         or not doc_timeout > 0):
             raise ValueError(f"doc_timeout must be a number of seconds above 0, or None, not {doc_timeout!r}")
@@ -99,6 +114,7 @@ class Engine:
             raise TypeError(f"settings must be a mapping of setting names to values, not {type(settings).__name__}")
         self.strict = strict
         self.doc_timeout = doc_timeout
+        self.piece_chars = piece_chars
         self._strikes: dict[str, int] = {}  # rule id -> documents it was cut off on
         self._switched_off: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -312,15 +328,47 @@ class Engine:
         :param types: a fact type or fact types to extract (default all); an unknown one is a ValueError.
         :param reference_date: a `date` (a `datetime` for its date), "YYYY-MM-DD", "today",
             "auto" (the document's own), "none" or None (none); anything else is a ValueError.
+
+        A document longer than the engine's `piece_chars` is read in pieces and its facts joined;
+        its Result then holds no decisions (`explain` is for texts shorter than that).
+        """
+        parts = list(self.process_in_pieces(document, types=types, reference_date=reference_date))
+        if len(parts) == 1:
+            return parts[0]
+        whole = Result(parts[0].doc_id)
+        for part in parts:
+            whole.facts.extend(part.facts)
+            whole.problems.extend(part.problems)
+        return whole
+
+    def process_in_pieces(self, document: DocumentLike, *, types: Types = None,
+                          reference_date: ReferenceLike = "auto") -> Iterator[Result]:
+        """Extract from one document piece by piece: a Result per piece, in order, as each is read.
+
+        A document longer than `piece_chars` is cut at paragraph breaks where it can (see
+        `factx.pieces`); each piece is read with a margin either side and keeps the facts that
+        start in it, with offsets into the whole document, so that only one piece's work is held
+        at a time. The facts are those of the document read whole, in the same order, but for what
+        a plugin reads from beyond a piece's margin (the currency a dateline gives a bare "dlrs");
+        the reference date is the whole document's. A shorter document is one piece, with every
+        decision. Arguments are as for `process`, and bad ones raise here, not on iteration.
         """
         wanted = self.wanted_types(types)
         doc = as_document(document)
         if (problem := _not_unicode(doc)) is not None:
-            return Result(doc.id, problems=[problem])
+            return iter([Result(doc.id, problems=[problem])])
         ref = self.reference_date(doc, reference_date)
         if ref != doc.reference_date:
             doc = Document(doc.id, doc.text, ref, doc.path)
-        result = Result(doc.id)
+        found = pieces(doc.text, self.piece_chars, PIECE_MARGIN)
+        return (self._process_piece(doc, wanted, piece, i, len(found)) for i, piece in enumerate(found))
+
+    def _process_piece(self, doc: Document, wanted: frozenset[str] | None, piece: Piece, index: int,
+                       count: int) -> Result:
+        whole = count == 1
+        view = doc if whole else Document(doc.id, doc.text[piece.read_start:piece.read_end], doc.reference_date,
+                                          doc.path)
+        result = Result(doc.id, piece=index, pieces=count)
         pool: list[tuple[str, Candidate]] = []
         failures: list[Exception] = []
         with budget.limited_time(self.doc_timeout, self._switched_off) as spent:
@@ -328,18 +376,21 @@ class Engine:
                 if wanted is not None and info.fact_type.name not in wanted:
                     continue
                 try:
-                    found = impl.function(*[doc if a == "document" else args[a] for a in impl.argnames])
+                    found = impl.function(*[view if a == "document" else args[a] for a in impl.argnames])
                     pool.extend((info.name, c) for c in (found or ()))
                 except Exception as e:
                     failures.append(e)
                     result.problems.append(Problem(
                         "FX301", f'plugin "{info.name}" raised {raised_at(e, info.obj, debugging())}', doc.id))
         self._report_cut_off(doc, spent, result)
-        result.decisions = resolve(pool)
-        for decision in result.decisions:
+        decisions = resolve(pool)
+        own = None if whole else (piece.start - piece.read_start, piece.end - piece.read_start)
+        for decision in decisions:
             if decision.won:
-                self._emit(doc, decision, result)
+                self._emit(view, decision, result, piece.read_start, own)
         result.facts.sort(key=lambda f: (f.start, f.end, f.type))
+        if whole:
+            result.decisions = decisions
         if self.strict and result.problems:
             raise PluginError(result.problems) from (failures[0] if failures else None)
         return result
@@ -356,7 +407,10 @@ class Engine:
                     if strikes >= SWITCH_OFF_AFTER:
                         self._switched_off[rule_id] = f"it was cut off on {strikes} documents before this one"
 
-    def _emit(self, doc: Document, decision: Decision, result: Result) -> None:
+    def _emit(self, doc: Document, decision: Decision, result: Result, offset: int = 0,
+              own: tuple[int, int] | None = None) -> None:
+        """Validate and record a winning candidate's facts; in a piece of a document (`doc` read from
+        `offset` on), only those that start in the piece's `own` span, with offsets into the whole."""
         info = self.plugins[decision.plugin]
         fact_type = info.fact_type
         cand = decision.candidate
@@ -364,7 +418,9 @@ class Engine:
         rule_file = None if isinstance(rule, str) else rule.file
         default_confidence = 1.0 if isinstance(rule, str) else rule.confidence
         for draft in cand.drafts:
-            where = f"{doc.id}:{draft.start}"
+            if own is not None and not own[0] <= draft.start < own[1]:
+                continue
+            where = f"{doc.id}:{draft.start + offset}"
             if not cand.rule_id.startswith(f"{fact_type.name}."):
                 result.problems.append(Problem("FX302", f'rule id does not start with "{fact_type.name}."', where, cand.rule_id))
                 continue
@@ -374,8 +430,10 @@ class Engine:
                 continue
             try:
                 fact = fact_type.record_validator.validate_python({
-                    "doc_id": doc.id, "type": fact_type.name, "start": draft.start, "end": draft.end,
-                    "text": doc.text[draft.start:draft.end], "value": draft.value, "rule": cand.rule_id,
+                    "doc_id": doc.id, "type": fact_type.name, "start": draft.start + offset, "end": draft.end + offset,
+                    "text": doc.text[draft.start:draft.end], "rule": cand.rule_id,
+                    "value": draft.value if not offset or draft.value.get("range_id") is None
+                    else {**draft.value, "range_id": draft.value["range_id"] + offset},
                     "plugin": info.name, "rule_file": rule_file,
                     "confidence": default_confidence if draft.confidence is None else draft.confidence,
                 })
@@ -397,8 +455,12 @@ class Engine:
         return result.facts
 
     def extract_many(self, documents: Iterable[DocumentLike], *, workers: int = 1, types: Types = None,
-                     reference_date: ReferenceLike = "auto") -> Iterator[Result]:
+                     reference_date: ReferenceLike = "auto", in_pieces: bool = False) -> Iterator[Result]:
         """Extract from a stream of documents, yielding one Result per document in input order.
+
+        With `in_pieces`, a document longer than `piece_chars` gives a Result per piece instead
+        (see `process_in_pieces`), so that a huge document's facts need not be held at once; this
+        is how `factx extract` runs. Workers read each document whole.
 
         With `workers` > 1, documents are spread over that many processes
         (see `factx.parallel`); input is consumed lazily in both cases.
@@ -419,14 +481,16 @@ class Engine:
 
             packed = extract_parallel(self, documents, workers, sorted(wanted) if wanted else None, reference)
             return self._from_workers(packed)
-        return self._one_by_one(documents, wanted, reference)
+        return self._one_by_one(documents, wanted, reference, in_pieces)
 
     def _one_by_one(self, documents: Iterable[DocumentLike], wanted: frozenset[str] | None,
-                    reference: Reference) -> Iterator[Result]:
+                    reference: Reference, in_pieces: bool) -> Iterator[Result]:
         for i, document in enumerate(documents):
             doc = document_or_problem(document, i)
             if isinstance(doc, Problem):
                 yield Result(doc.where, problems=[doc])
+            elif in_pieces:
+                yield from self.process_in_pieces(doc, types=wanted, reference_date=reference)
             else:
                 yield self.process(doc, types=wanted, reference_date=reference)
 

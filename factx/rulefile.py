@@ -288,6 +288,12 @@ def parse_rule_file(path: Path, display: str, overrides: bool = False) -> tuple[
 def _parse_rule(raw: dict[str, Any], index: int, located: _Located, display: str,
                 overrides: bool) -> tuple[ParsedRule | None, list[Problem]]:
     """One rule's spec, or the problems that keep it from being one, each at its key's line."""
+    retired = [key for key in _RETIRED if key in raw]
+    if retired:
+        rule_id = raw.get("id") if isinstance(raw.get("id"), str) else ""
+        return None, [Problem("FX106", f"rule.{index}.{key} is no longer read: rules are tried wherever their "
+                                       "pattern can match, so remove it",
+                              _where(display, located.key_line(index, key)), rule_id) for key in retired]
     try:
         spec: RuleSpec | RuleOverride = RuleSpec.model_validate(raw)
     except ValidationError as e:

@@ -72,8 +72,8 @@ def extract(engine: Engine, paths: list[str], fmt: OutputFormat, output: Path | 
     try:
         with _progress() as progress, FactWriter(fmt, output, fact_types=engine.fact_types) as writer:
             for result in engine.extract_many(documents(progress), workers=workers, types=types,
-                                              reference_date=reference):
-                if texts is not None:
+                                              reference_date=reference, in_pieces=True):
+                if texts is not None and result.piece == 0:
                     writer.document(texts.popleft(), result.problems)
                 for problem in result.problems:
                     err(f"factx: {problem}")

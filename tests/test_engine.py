@@ -266,7 +266,7 @@ def test_dateline_is_the_first_full_date_in_the_head(text, expected):
 
 
 BAD_AND_GOOD = [
-    "rates rose 1" + "0" * 309 + " pct, then 5 pct",  # a percentage no float holds: not a fact
+    "rates rose 1" + "0" * 309 + " pct, then 1e309 pct, then 5 pct",  # percentages no float holds: not facts
     {"id": "text-not-str", "text": 42},
     {"id": 10**5000, "text": "an id too long for str()"},
     "a lone surrogate \ud800 beside 6 pct",

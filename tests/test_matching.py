@@ -303,3 +303,19 @@ def test_the_command_line_cuts_a_catastrophic_rule_off_and_writes_every_other_fa
     assert result.exit_code == 1
     assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == ["5 pct", "3 percent", "2%"]
     assert "d0 percent.catastrophic: [FX304] rule cut off" in result.stderr
+
+
+def test_rules_test_cuts_a_catastrophic_example_off_and_runs_the_others(tmp_path):
+    from typer.testing import CliRunner
+
+    from factx.commands import app
+
+    path = tmp_path / "bad.toml"
+    path.write_text(f"[[rule]]\nid = 'percent.catastrophic'\ndoc = 'd'\npriority = 1\npattern = '''{CATASTROPHIC}'''\n"
+                    "[[rule.counterexample]]\ntext = '" + "a" * 40 + "!'\nwhy = 'no match'\n"
+                    "[[rule.counterexample]]\ntext = 'nothing here'\nwhy = 'no a'\n")
+    result = CliRunner().invoke(app, ["rules", "test", str(path)])
+    assert result.exit_code == 3
+    assert f"{path}:6 percent.catastrophic[cx0]: example percent.catastrophic: [FX304] rule cut off" in result.stderr
+    assert "[cx1]" not in result.stderr
+    assert result.stdout.strip() == "2 examples and counterexamples run, 1 failed"

@@ -160,6 +160,13 @@ def test_the_old_trigger_keys_are_refused_with_what_to_do(tmp_path, key):
     assert line.startswith(f"{tmp_path / 't.toml'}:2: [FX106]") and "no longer" in line and "remove it" in line
 
 
+@pytest.mark.parametrize("key", ["trigger = '%'", "trigger_words = ['pct']", "window = 5", "anchored = true"])
+def test_the_old_trigger_keys_of_a_rule_are_refused_at_their_line_with_what_to_do(tmp_path, key):
+    [line] = problems(write(tmp_path, "t.toml", RULE.format(id="percent.t", pattern="t") + key + "\n"))
+    assert line.startswith(f"{tmp_path / 't.toml'}:7 percent.t: [FX106] rule.0.{key.split()[0]} is no longer read")
+    assert line.endswith("remove it")
+
+
 def test_rule_for_a_type_without_plugin(tmp_path):
     write(tmp_path, "o.toml", RULE.format(id="weather.rain", pattern="rain"))
     with pytest.raises(RuleError, match=r"weather.rain: \[FX107\]"):
