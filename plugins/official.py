@@ -52,14 +52,17 @@ def factx_extract(document: Document, rules: RuleSet) -> Iterator[Candidate]:
 # A bare title that says something ("the governor said") names the office's holder in the story,
 # unless the story has named more than one holder of that office before it.
 _LONE_TITLE = "official.the_title_said"
+# How far back the holders a lone title may stand for are read: a story's length, and within the
+# margin a long document's pieces are read with, so that a piece finds what the whole finds.
+_HOLDER_REACH = 4000
 
 
 def _holder_named(rules: RuleSet, lone: Candidate, named: list[tuple[int, dict[str, Any]]]) -> bool:
-    """Whether at most one person holds the lone title's office among the officials named before it:
+    """Whether at most one person holds the lone title's office among the officials named shortly before it:
     not with a "press secretary" and a "Treasury Secretary" before "the secretary"; a deputy or vice
     holder is not the holder ("Deputy Governor John Roe")."""
     head = lone.drafts[0].value["title"].casefold()
-    holders = {value["person"] for start, value in named if start < lone.start
+    holders = {value["person"] for start, value in named if lone.start - _HOLDER_REACH <= start < lone.start
                and _holds(rules, value["title"].casefold(), head)}
     return len(holders) <= 1
 
