@@ -9,10 +9,18 @@ combination of them into a value, so a new rule file needs no Python:
   day-first d.m.y form);
 - `weekday`, `quarter`, `half`, `season`, `holiday`, `decade`;
 - `mod` (late, mid-, around), `shift` (last, next, this, past, coming) with
-  an optional `unit` (week, month, year...), `relday` (today, yesterday),
+  an optional `unit` (week, month, year...), or `the_unit` (the year: the one
+  the reference date is in), `relday` (today, yesterday),
   `count` + `unit` + `dir` (two days ago, in two weeks, three days after a
   date), `on_weekday` (the weekday of the week a count lands in);
-- `low`/`high`: the two bounds of a range; the second bound's groups end in `2`.
+- `fyear` (FY27, fiscal 2026), or `fstart`, `fsep` and `fend` (2025/26) with
+  `fcue` (a word such as "fiscal"): a fiscal or crop year, valued as TimeML
+  writes it, by the year in which it ends (FY2026);
+- `general`: now, currently, in the past, in the future (TimeML's
+  PRESENT_REF, PAST_REF, FUTURE_REF); `century` (19th: TIMEX3 18);
+  `months_part` (first six, last three: of a year, a half or a quarter);
+- `low`/`high`: the two bounds of a range; the second bound's groups end in `2`
+  (`yy2`, a second year in two digits: 2014-16).
 
 A year-less expression is resolved by the reference date: `--prefer` if set,
 else the tense of its clause, else the nearest occurrence. Without a reference
@@ -24,6 +32,7 @@ import calendar
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from importlib.resources import files
 from typing import Any, Literal, NamedTuple
 from weakref import WeakKeyDictionary
@@ -39,7 +48,7 @@ _UNMARKED = compile_pattern(r"['’.]")  # holiday names are looked up without a
 RULE_FILES = ("date.toml", "date_numeric.toml", "date_year.toml", "date_day.toml",
               "date_period.toml", "date_quarter.toml", "date_offset.toml")
 
-Grain = Literal["day", "week", "weekend", "month", "quarter", "half", "season", "year", "decade"]
+Grain = Literal["day", "week", "weekend", "month", "quarter", "half", "season", "year", "decade", "century", "general"]
 Mod = Literal["START", "MID", "END", "APPROX", "BEFORE", "AFTER", "ON_OR_BEFORE", "ON_OR_AFTER"]
 Direction = Literal["past", "future"] | None
 
@@ -47,8 +56,10 @@ Direction = Literal["past", "future"] | None
 class DateValue(RangedValue):
     """A calendar date or period as a TIMEX3 value."""
 
-    timex: str = Field(description="TIMEX3 value: 2025-12-10, 2025-10, 2025-W50, 2025-Q3, 199, XXXX-10-18.")
-    grain: Grain = Field(description="The unit the value is precise to.")
+    timex: str = Field(description=(
+        "TIMEX3 value: 2025-12-10, 2025-10, 2025-W50, 2025-Q3, 199, XXXX-10-18; FY2026 for a fiscal year "
+        "(the year it ends in); PRESENT_REF, PAST_REF, FUTURE_REF for now, the past, the future."))
+    grain: Grain = Field(description="The unit the value is precise to ('general' for a reference to the present, past or future).")
     mod: Mod | None = Field(default=None, description="TIMEX3 modifier: 'late October' is 2025-10 with END.")
     reference: date | None = Field(
         default=None, description="The reference date a relative expression was resolved against.")
@@ -122,6 +133,9 @@ class Parts:
     dir: str | None = None  # back, forward, or ahead (forward, and only in a clause not in the past)
     relday: int | None = None
     on_weekday: int | None = None  # the weekday of the week a count lands in: "in 3 days on Friday"
+    fiscal: bool = False  # `year` is the year a fiscal year ends in
+    general: str | None = None  # PRESENT_REF, PAST_REF, FUTURE_REF
+    century: int | None = None  # 19 for the 19th century
 
 
 class Lean(NamedTuple):
@@ -168,6 +182,13 @@ class _Reader:
     def _range(self, m: regex.Match[str], groups: dict[str, str]) -> Any:
         first = {k: v for k, v in groups.items() if not k.endswith("2") and k not in ("low", "high")}
         second = {k[:-1]: v for k, v in groups.items() if k.endswith("2")}
+        if "yy" in second and "year" in first:  # "2014-16": the second year in the first one's century
+            start, yy = int(first["year"]), int(second.pop("yy"))
+            end = start // 100 * 100 + yy
+            end = end + 100 if end <= start else end
+            if end - start > 10:
+                return None  # "2015-32" is no stretch of years news writes so
+            second["year"] = str(end)
         a, b = self.parts(first), self.parts(second)
         if a is None or b is None:
             return None
@@ -195,6 +216,17 @@ class _Reader:
             if year is None:
                 return None
             fields["year"], fields["century_known"] = year
+        if "fyear" in g:
+            year = self._year(g["fyear"])
+            if year is None:
+                return None
+            fields["year"], fields["century_known"] = year
+            fields["fiscal"] = True
+        if "fstart" in g:
+            year = _fiscal_end(g)
+            if year is None:
+                return None
+            fields["year"], fields["fiscal"] = year, True
         if "month" in g:
             fields["month"] = self.lookup("DATE_MONTH", g["month"].rstrip("."))
         if "mon" in g:
@@ -217,8 +249,17 @@ class _Reader:
     def _word_fields(self, g: Mapping[str, str]) -> dict[str, Any] | None:
         """Everything else: words looked up in the word lists, ordinals, a decade, a count."""
         fields = {name: self.lookup(list_name, g[name].rstrip(".")) for name, list_name in self._LISTED if name in g}
+        if "the_unit" in g:  # "the end of the year": the reference date's
+            fields["unit"], fields["shift"] = self.lookup("DATE_UNIT", g["the_unit"]), "this"
         if "holiday" in g:
             fields["holiday"] = self.lookup("DATE_HOLIDAY", _UNMARKED.sub("", g["holiday"]))
+        if "general" in g:
+            fields["general"] = self.lookup("DATE_GENERAL", g["general"].split()[-1])
+        if "century" in g:
+            fields["century"] = self._ordinal(g["century"])
+        if "months_part" in g:
+            part = self.lookup("DATE_MONTHS_PART", g["months_part"])
+            fields["half" if part[0] == "H" else "quarter"] = int(part[1])
         for name in ("quarter", "half"):
             if name in g:
                 fields[name] = self._ordinal(g[name])
@@ -304,6 +345,18 @@ def _share_fields(a: Parts, b: Parts) -> tuple[Parts, Parts]:
     return a, b
 
 
+def _fiscal_end(g: Mapping[str, str]) -> int | None:
+    """The year a fiscal year written with two years ends in ("2025/26" -> 2026), or None where
+    the two are not a year apart, or where a hyphen between bare years makes them a range ("2019-2020")."""
+    start, end_text = int(g["fstart"]), g["fend"]
+    end = int(end_text) if len(end_text) == 4 else start // 100 * 100 + int(end_text)
+    if len(end_text) == 2 and end <= start:
+        end += 100
+    if end != start + 1 or (len(end_text) == 4 and g["fsep"] != "/" and "fcue" not in g):
+        return None
+    return end
+
+
 def _ordered(low: str, high: str) -> bool:
     """Whether two TIMEX3 values of a range run forward (underspecified ones cannot be compared)."""
     return "X" in low or "X" in high or low <= high
@@ -347,6 +400,12 @@ def _year_from_words(text: str, lists: Mapping[str, Mapping[str, Any]]) -> int:
 
 def _resolve(p: Parts, ref: date | None, lean: Callable[[], Lean]) -> Resolved | None:
     """The TIMEX3 value of an expression's parts against the reference date, or None if they make no date."""
+    if p.general is not None:
+        return Resolved(p.general, "general")
+    if p.century is not None:
+        return Resolved(f"{p.century - 1:02d}", "century")
+    if p.fiscal:
+        return Resolved(f"FY{_year_text(p)}", "year")
     if p.relday is not None or p.count is not None:
         return _offset(p, ref, lean)
     if p.decade is not None:
@@ -378,7 +437,8 @@ def _pick(prev: Any, nxt: Any, lean: Callable[[], Lean], distance: Callable[[Any
     The lean (a tense reading) is only asked for when the two differ.
 
     A lean read from a tense marker a few words away only counts within
-    `reach` of the reference, since the clause's tense is then a weak sign:
+    `reach` of the reference (half as far again for the past), since the
+    clause's tense is then a weak sign:
     "the preceding offer in mid-February", long after a "will" written in
     March, is still last February.
     """
@@ -388,7 +448,9 @@ def _pick(prev: Any, nxt: Any, lean: Callable[[], Lean], distance: Callable[[Any
         return nxt
     leaning = lean()
     trusted = leaning.firm or leaning.near
-    if leaning.direction == "past" and (trusted or distance(prev) <= reach):
+    if leaning.direction == "past" and (trusted or distance(prev) <= reach * 3 // 2):
+        # A report in the past tells of the latest one ("in late September", written in March), if
+        # not nearly a year back: "record April 13", written on April 3 in a past-tense story, is to come.
         return prev
     if leaning.direction == "future" and (trusted or distance(nxt) <= reach):
         return nxt
@@ -483,8 +545,8 @@ def _weekday(p: Parts, ref: date | None, lean: Callable[[], Lean]) -> Resolved |
     if ref is None:
         return Resolved(f"XXXX-WXX-{p.weekday}", "day")
     monday = ref - timedelta(days=ref.isoweekday() - 1)
-    if p.shift in ("last", "next", "this"):
-        weeks = {"last": -1, "this": 0, "next": 1}[p.shift]
+    if p.shift in ("last", "next", "this", "after_next"):
+        weeks = {"last": -1, "this": 0, "next": 1, "after_next": 2}[p.shift]
         chosen = monday + timedelta(days=7 * weeks + p.weekday - 1)
     elif p.shift == "past":
         chosen = ref - timedelta(days=(ref.isoweekday() - p.weekday - 1) % 7 + 1)
@@ -546,7 +608,7 @@ def _period_year(shift: str | None, first: int, months: int, ref: date, lean: Ca
     return ref.year if ahead <= 3 else ref.year - 1
 
 
-_UNIT_STEP = {"last": -1, "past": -1, "this": 0, "next": 1, "coming": 1}
+_UNIT_STEP = {"last": -1, "past": -1, "this": 0, "next": 1, "coming": 1, "after_next": 2}
 # The underspecified value of each unit, for a relative expression without a reference date.
 _UNKNOWN_UNIT = {"day": Resolved("XXXX-XX-XX", "day"), "week": Resolved("XXXX-WXX", "week"),
                  "weekend": Resolved("XXXX-WXX-WE", "weekend"), "fortnight": Resolved("XXXX-WXX", "week"),
@@ -665,21 +727,45 @@ def _move(start: date, n: int, unit: str) -> date | None:
 # -- holidays ----------------------------------------------------------------------------------
 
 _HOLIDAY_SPEC = compile_pattern(
-    r"^(?:(?<m>\d\d)-(?<d>\d\d)|(?<easter>easter)|(?<m>\d\d)/(?<wd>[1-7])/(?<n>-?[1-5]))(?<shift>[+\-]\d+)?$")
+    r"^(?:(?<m>\d\d)-(?<d>\d\d)|(?<m>\d\d)/(?<wd>[1-7])/(?<n>-?[1-5])|@(?<country>[A-Z]{2}):(?<name>.+?))(?<shift>[+\-]\d+)?$")
 
 
-def _holiday_in(year: int, spec: str) -> date:
-    """The day a holiday falls on in a year, from its spec: "12-25", "easter-2", "11/4/4" (4th Thursday of November)."""
+def _holiday_in(year: int, spec: str) -> date | None:
+    """The day a holiday falls on in a year, from its spec: "12-25", "11/4/4" (4th Thursday of November),
+    "@VA:Easter Sunday" (from the `holidays` package); None where its calendar does not reach that year."""
     m = _HOLIDAY_SPEC.match(spec)
     if m is None:
         raise ValueError(f"bad holiday spec {spec!r}")
-    if m["easter"]:
-        day = _easter(year)
+    if m["country"]:
+        day = _moving_holiday(year, m["country"], m["name"])
+        if day is None:
+            return None
     elif m["d"]:
         day = date(year, int(m["m"]), int(m["d"]))
     else:
         day = _nth_weekday(year, int(m["m"]), int(m["wd"]), int(m["n"]))
     return day + timedelta(days=int(m["shift"] or 0))
+
+
+_BRACKETED = compile_pattern(r"\s*\([^)]*\)")
+
+
+@lru_cache(maxsize=1024)
+def _moving_holiday(year: int, country: str, name: str) -> date | None:
+    """The first day of `year` that the `holidays` package's calendar of `country` names `name`
+    (observed days and notes in brackets aside): Easter, Eid al-Fitr, Diwali move from year to year."""
+    import holidays  # imported on first use: a document naming no such holiday never pays for it
+
+    if not 1 <= year <= 9999:
+        return None
+    wanted = name.casefold()
+    try:
+        calendar_of_year = holidays.country_holidays(country, years=year)
+    except (NotImplementedError, KeyError, ValueError, OverflowError):
+        return None
+    days = [day for day, names in calendar_of_year.items()
+            if any(_BRACKETED.sub("", one).strip().casefold() == wanted for one in names.split("; "))]
+    return min(days, default=None)
 
 
 def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
@@ -690,40 +776,29 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
     return last - timedelta(days=(last.isoweekday() - weekday) % 7 + 7 * (-n - 1))
 
 
-def _easter(year: int) -> date:
-    """Western Easter Sunday (the anonymous Gregorian computus)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = b // 4, b % 4
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    ell = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * ell) // 451
-    month, day = divmod(h + ell - 7 * m + 114, 31)
-    return date(year, month, day + 1)
-
-
-def _holiday(p: Parts, ref: date | None, lean: Callable[[], Lean]) -> Resolved:
+def _holiday(p: Parts, ref: date | None, lean: Callable[[], Lean]) -> Resolved | None:
     if p.year is not None:
-        return Resolved(_holiday_in(p.year, p.holiday).isoformat(), "day")
+        day = _holiday_in(p.year, p.holiday)
+        return Resolved(day.isoformat(), "day") if day else None
     if ref is None:
         fixed = _HOLIDAY_SPEC.match(p.holiday)
         return Resolved(f"XXXX-{fixed['m']}-{fixed['d']}" if fixed["d"] and not fixed["shift"] else "XXXX-XX-XX", "day")
-    days = [_holiday_in(y, p.holiday) for y in range(ref.year - 1, ref.year + 2)]
-    before = [d for d in days if d < ref]
-    after = [d for d in days if d > ref]
+    days = [d for y in range(ref.year - 1, ref.year + 2) if (d := _holiday_in(y, p.holiday))]
+    if not days:
+        return None
+    before = max((d for d in days if d < ref), default=None)
+    after = min((d for d in days if d > ref), default=None)
     if p.shift == "this":
-        chosen = days[1]
+        chosen = next((d for d in days if d.year == ref.year), None)
     elif p.shift in ("last", "past"):
-        chosen = before[-1]
+        chosen = before
     elif p.shift in ("next", "coming"):
-        chosen = after[0]
+        chosen = after
     else:
-        prev = ref if ref in days else before[-1]
-        nxt = ref if ref in days else after[0]
+        prev = ref if ref in days else before
+        nxt = ref if ref in days else after
         chosen = _pick(prev, nxt, lean, lambda d: abs((d - ref).days), _DAYS_REACH)
-    return Resolved(chosen.isoformat(), "day", relative=True)
+    return Resolved(chosen.isoformat(), "day", relative=True) if chosen else None
 
 
 # -- tense -------------------------------------------------------------------------------------
@@ -780,9 +855,12 @@ class _TenseReader:
             stop = self._STOP.search(tail)
             after = self._words(tail[:stop.start()] if stop else tail)[:reach]
             for i, word in enumerate(after):
-                # A reporting verb after the date ("..., they said") dates the report, not the event.
+                # A reporting verb after the date ("..., they said") dates the report, not the event,
+                # and what follows it is another clause ("held on Thursday and said it would").
                 if word in last_words or word.endswith("ed"):
-                    if (kind := self._marker(after, i)) and word not in self.reporting:
+                    if kind := self._marker(after, i):
+                        if word in self.reporting:
+                            break
                         return kind, False
         return (back[0], back[1] <= self._NEAR_WORDS) if back else (None, False)
 

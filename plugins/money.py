@@ -33,6 +33,7 @@ import threading
 import tomllib
 import unicodedata
 import weakref
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -167,6 +168,21 @@ def _symbols(codes, current, lemma, english, root) -> dict[str, str]:
         if len(now) == 1:
             found[char] = {now[0]}
     return {symbol: next(iter(c)) for symbol, c in found.items() if len(c) == 1}
+
+
+@stored("babel")
+def territory_currencies() -> dict[str, str]:
+    """Each country's English name (CLDR, through Babel), case-folded, mapped to the currency it uses now."""
+    from babel import Locale
+    from babel.core import get_global
+
+    names = Locale("en").territories
+    found = {}
+    for territory, entries in get_global("territory_currencies").items():
+        now = [code for code, _start, end, tender in entries if tender and end is None]
+        if territory in names and territory.isalpha() and len(now) == 1:
+            found[_plain(names[territory])] = now[0]
+    return found
 
 
 class GeneratedRules(Traversable):
@@ -326,6 +342,9 @@ def factx_extract(document: Document, rules: RuleSet, config: MoneyConfig | None
     ctx = Context.of(rules)
     if any("_family" in d.value for d in drafts):
         _resolve_families(text, drafts, ctx)
+        if any("_unresolved" in d.value for d in drafts):
+            candidates = [c for c in candidates if not any("_unresolved" in d.value for d in c.drafts)]
+            drafts = [d for d in drafts if "_unresolved" not in d.value]
     for draft in drafts:
         _finish(text, draft, ctx, config)
     return candidates
@@ -342,6 +361,7 @@ class Marker:
     family: str | None = None
     factor: Decimal = Decimal(1)
     sign: bool = False  # "$" rather than "dollars"
+    evidence: bool = False  # a one-letter sign ("R"), taken only where the document points to its currency
 
 
 def _span_text(m: regex.Match[str], name: str, lo: int, hi: int) -> str | None:
@@ -398,7 +418,7 @@ def _bound(rules: RuleSet, part, scale_from: Decimal | None = None) -> dict | No
         return None
     value: dict[str, Any] = {"_amount": amount, "_scaled": scale_word is not None}
     if marker.family is not None:
-        value["_family"] = (marker.family, marker.sign)
+        value["_family"] = (marker.family, marker.sign, marker.evidence)
     else:
         value["currency"] = marker.code
     return value
@@ -422,6 +442,8 @@ def _marker(rules: RuleSet, part) -> Marker | None:
     key = normalize_key(text)
     if key in rules.lists["MONEY_SIGN_GENERIC"]:
         return _named(rules, rules.lists["MONEY_SIGN_GENERIC"][key], sign=True)
+    if key in rules.lists["MONEY_SIGN_LETTER"] and text.isupper():
+        return _named(rules, rules.lists["MONEY_SIGN_LETTER"][key], sign=True, evidence=True)
     for table in ("MONEY_SYMBOL", "MONEY_CLDR_SYMBOL", "MONEY_CODE_ANYCASE", "MONEY_RESTRICTED_UNIT"):
         if key in rules.lists[table]:
             found = rules.lists[table][key]
@@ -439,7 +461,7 @@ def _marker(rules: RuleSet, part) -> Marker | None:
 
 
 def _named(rules: RuleSet, family: str, qualifier: str | None = None, factor: Decimal = Decimal(1),
-           sign: bool = False) -> Marker | None:
+           sign: bool = False, evidence: bool = False) -> Marker | None:
     """A currency word or sign with an optional qualifier: an ISO code, a family of one, or a family left open."""
     if len(family) == 3 and family.isupper():
         return Marker(family, factor=factor)
@@ -451,9 +473,9 @@ def _named(rules: RuleSet, family: str, qualifier: str | None = None, factor: De
             return None  # "5 new dollars": not a country
         fitting = [code for code in codes if code in members] or codes[:1]  # "Malaysian dlrs" were ringgit
         return Marker(fitting[0], factor=factor)
-    if len(members) == 1:
+    if len(members) == 1 and not evidence:
         return Marker(next(iter(members)), factor=factor)
-    return Marker(family=family, factor=factor, sign=sign)
+    return Marker(family=family, factor=factor, sign=sign, evidence=evidence)
 
 
 _YEAR = compile_pattern(r"(?:19|20)\d\d")
@@ -515,7 +537,12 @@ class Context:
         self.qualifiers = {**{k: v.split() for k, v in lists["MONEY_CLDR_QUALIFIER"].items()},
                            **{k: v.split() for k, v in lists["MONEY_QUALIFIER"].items()}}
         self.cue_words = {k: v.split() for k, v in lists["MONEY_CUE"].items()}
-        self.cues = {**self.qualifiers, **self.cue_words}
+        # Places and institutions: countries (CLDR's names), cities, central banks, markets.
+        self.places = {**{k: [v] for k, v in territory_currencies().items()},
+                       **{k: v.split() for k, v in lists["MONEY_DATELINE"].items()},
+                       **{k: v.split() for k, v in lists["MONEY_INSTITUTION"].items()}}
+        self.cues = {**self.places, **self.qualifiers, **self.cue_words}
+        self._names: regex.Pattern[str] | None = None
         self._cue_patterns: dict[str, tuple[regex.Pattern[str], ...]] = {}
         approx = {**lists["APPROX"], **lists["MONEY_APPROX"]}
         self.approx = approx
@@ -548,7 +575,7 @@ class Context:
         if family not in self._cue_patterns:
             members = self.members(family)
             fitting = {key for key, codes in self.cues.items() if any(c in members for c in codes)}
-            qualifiers = sorted(fitting & self.qualifiers.keys())
+            qualifiers = sorted(fitting & (self.qualifiers.keys() | self.places.keys()))
             words = sorted(fitting & self.cue_words.keys())
             # Qualifiers are names, written with a capital: checking for one first spares trying
             # the list at every letter. The few cue words ("yuan") count in any case; two
@@ -560,6 +587,13 @@ class Context:
                 *([compile_pattern(r"(?i)\b(?<!\.)(?:" + list_pattern(words) + r")(?!\w)")] if words else []),
             )
         return self._cue_patterns[family]
+
+    def names(self) -> regex.Pattern[str]:
+        """Every capitalized name that points to a currency: places, institutions, qualifiers ("Kenyan")."""
+        if self._names is None:
+            keys = sorted(self.places.keys() | self.qualifiers.keys())
+            self._names = compile_pattern(r"\b(?<!\.)(?=\p{Lu})(?i:" + list_pattern(keys) + r")(?!\w)")
+        return self._names
 
     def qualifier_codes(self, qualifier: str) -> list[str]:
         return self.qualifiers.get(normalize_key(qualifier), [])
@@ -581,22 +615,60 @@ def _resolve_families(text: str, drafts: list[Draft], ctx: Context) -> None:
         if "_family" in draft.value:
             open_drafts.setdefault(draft.value["_family"][0], []).append(draft)
     cues = {family: _cues_near(text, group, ctx, family) for family, group in open_drafts.items()}
+    if any(cues.values()):
+        # A name inside another amount ("... 71.4 U.S. cents. The government will spend $9 billion")
+        # speaks of that amount: it is a cue for this one only in the same sentence.
+        spans = [(d.start, d.end) for d in drafts]
+        cues = {family: [(start, end, codes, _inside(start, spans)) for start, end, codes in found]
+                for family, found in cues.items()}
     # Paragraph breaks bound a cue's reach: read only if there is a cue.
     breaks = [m.start() for m in _PARAGRAPH.finditer(text)] if any(cues.values()) else []
+    named: Counter[str] | None = None  # the currencies the document's names point to, read only if needed
     for draft in drafts:
-        family, sign = draft.value.pop("_family", (None, False))
+        family, sign, evidence = draft.value.pop("_family", (None, False, False))
         if family is None:
             continue
         members = ctx.members(family)
         # "446 mln Canadian dlrs ... 16.2 mln dlrs": the words carry on; but "S$1.2 million ...
         # $1.4 billion" is how wire copy sets a local dollar apart from the US one.
         earlier = None if sign else next((c for start, c in reversed(explicit) if start < draft.start and c in members), None)
-        code = (cues[family] and _cue(draft, members, cues[family], breaks)) or earlier
+        code = (cues[family] and _cue(text, draft, members, cues[family], breaks)) or earlier
         if code is None:
             dateline = _dateline_codes(text, ctx) if dateline is None else dateline
-            code = next((c for c in dateline if c in members), None) or ctx.default(family)
+            code = next((c for c in dateline if c in members), None)
+        if code is None and not (sign and family == "dollar"):
+            # "2.4 trillion pesos" in a story on Colombia: the currency of the country the document
+            # names most ("$" alone keeps to the dollar its dateline gives, as wire copy writes it).
+            named = _named_codes(text, ctx) if named is None else named
+            code = _most_named(named, members)
+        if code is None and evidence:
+            draft.value["_unresolved"] = True  # "R15 billion" with nothing pointing to the rand
+            continue
+        code = code or ctx.default(family)
         draft.value["currency"] = code
         draft.value["currency_inferred"] = code is not None
+
+
+def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether offset `at` falls inside one of `spans`."""
+    return any(start <= at < end for start, end in spans)
+
+
+def _named_codes(text: str, ctx: Context) -> Counter[str]:
+    """How often the document names a place, institution or people of each currency's country."""
+    counts: Counter[str] = Counter()
+    for m in ctx.names().finditer(text):
+        for code in ctx.cues.get(normalize_key(m.group()), ()):
+            counts[code] += 1
+    return counts
+
+
+def _most_named(counts: Counter[str], members: frozenset[str]) -> str | None:
+    """The member of a family the document names most, if one is named more than any other."""
+    ranked = sorted(((n, code) for code, n in counts.items() if code in members), reverse=True)
+    if not ranked or (len(ranked) > 1 and ranked[1][0] == ranked[0][0]):
+        return None
+    return ranked[0][1]
 
 
 def _cues_near(text: str, drafts: list[Draft], ctx: Context, family: str) -> list[tuple[int, int, list[str]]]:
@@ -612,14 +684,20 @@ def _cues_near(text: str, drafts: list[Draft], ctx: Context, family: str) -> lis
             for lo, hi in stretches for pattern in ctx.cue_patterns(family) for m in pattern.finditer(text, lo, hi)]
 
 
-def _cue(draft: Draft, members: frozenset[str], cues: list[tuple[int, int, list[str]]], breaks: list[int]) -> str | None:
+_SENTENCE_END = compile_pattern(r"[.!?]\s+(?=\p{Lu})")
+
+
+def _cue(text: str, draft: Draft, members: frozenset[str], cues: list[tuple[int, int, list[str], bool]],
+         breaks: list[int]) -> str | None:
     """The currency a qualifier or cue word nearest to the amount names, within its paragraph and a short reach."""
     paragraph = bisect.bisect_left(breaks, draft.start)
     lo = max(draft.start - _CUE_BEFORE, breaks[paragraph - 1] if paragraph else 0)
     hi = min(draft.end + _CUE_AFTER, breaks[paragraph] if paragraph < len(breaks) else draft.end + _CUE_AFTER)
     best: tuple[int, str] | None = None
-    for start, end, codes in cues:
+    for start, end, codes, in_amount in cues:
         if end <= lo or start >= hi or draft.start <= start < draft.end:
+            continue
+        if in_amount and _SENTENCE_END.search(text, min(end, draft.end), max(start, draft.start)):
             continue
         fitting = [c for c in codes if c in members]
         distance = draft.start - end if end <= draft.start else start - draft.end

@@ -40,11 +40,36 @@ def factx_register_rule_paths(register) -> None:
 @hookimpl
 def factx_extract(document: Document, rules: RuleSet) -> Iterator[Candidate]:
     def build(rule: Rule, m: regex.Match[str]) -> list[Draft] | None:
-        # The span of a fact leaves out the owner before its title ("U.S."): a draft, not the match, spans it.
         draft = _draft(rules, m)
         return [draft] if draft else None
 
-    return rules.candidates(document.text, build)
+    candidates = list(rules.candidates(document.text, build))
+    named = [(c.start, d.value) for c in candidates if c.rule_id != _LONE_TITLE
+             for d in c.drafts if d.value["person"]]
+    return iter([c for c in candidates if c.rule_id != _LONE_TITLE or _holder_named(rules, c, named)])
+
+
+# A bare title that says something ("the governor said") names the office's holder in the story,
+# unless the story has named more than one holder of that office before it.
+_LONE_TITLE = "official.the_title_said"
+# How far back the holders a lone title may stand for are read: a story's length, and within the
+# margin a long document's pieces are read with, so that a piece finds what the whole finds.
+_HOLDER_REACH = 4000
+
+
+def _holder_named(rules: RuleSet, lone: Candidate, named: list[tuple[int, dict[str, Any]]]) -> bool:
+    """Whether at most one person holds the lone title's office among the officials named shortly before it:
+    not with a "press secretary" and a "Treasury Secretary" before "the secretary"; a deputy or vice
+    holder is not the holder ("Deputy Governor John Roe")."""
+    head = lone.drafts[0].value["title"].casefold()
+    holders = {value["person"] for start, value in named if lone.start - _HOLDER_REACH <= start < lone.start
+               and _holds(rules, value["title"].casefold(), head)}
+    return len(holders) <= 1
+
+
+def _holds(rules: RuleSet, title: str, head: str) -> bool:
+    words = title.split()
+    return title.endswith(head) and not any(_lookup(rules, w, "OFFICIAL_MODIFIER") for w in words[:-len(head.split())])
 
 
 def _draft(rules: RuleSet, m: regex.Match[str]) -> Draft | None:
@@ -68,6 +93,8 @@ def _draft(rules: RuleSet, m: regex.Match[str]) -> Draft | None:
     value = {"title": title, "person": person, "country": country, "organization": organization,
              "status": _status(rules, g.get("status"), g.get("suffix"))}
     spans = [title_span, *([name_span] if name_span else []), *(m.span(n) for n in ("status", "suffix") if n in g)]
+    if country or organization:  # the span covers what the owner was read from: "U.S.", "of the Bank of Japan"
+        spans += [m.span(n) for n in ("prefix", "org") if n in g]
     return Draft(min(start for start, _ in spans), max(end for _, end in spans), value)
 
 
@@ -140,9 +167,10 @@ def _name_span(rules: RuleSet, m: regex.Match[str], start: int) -> tuple[int, in
     """The person's name from `start` without place words after it ("Secretary of State George
     Shultz China's"), or None where it is no name: a place ("In Washington, the president"), a
     run that starts with one ("Chilean Copper Commission"), or a title word ("Minister of Regional and
-    Industrial Expansion")."""
+    Industrial Expansion", "Chief Whip Jane Roe", read from "Chief")."""
     words = list(_WORD.finditer(m.string, start, m.end("person")))
-    if _place(rules, words[0].group()) or _lookup(rules, words[0].group(), "OFFICIAL_PORTFOLIO", "OFFICIAL_MODIFIER"):
+    if _place(rules, words[0].group()) or _lookup(rules, words[0].group(), "OFFICIAL_PORTFOLIO", "OFFICIAL_MODIFIER",
+                                                  "OFFICIAL_HEAD"):
         return None
     while len(words) > 1 and _place(rules, words[-1].group()):
         words.pop()
@@ -201,8 +229,8 @@ def _split_owner(rules: RuleSet, text: str) -> tuple[str | None, str | None]:
             rest = words[n:]
             # "U.S. House", "Japanese Foreign Ministry": a country and its institution; but
             # "Texas Air", "British Airways": a company named after a place.
-            if rest and not _is_institution(rules, rest):
-                return code, " ".join(words)
+            if rest and not _is_institution(rules, rest) or [w.casefold() for w in rest] == ["bank"]:
+                return code, " ".join(words)  # "Texas Air" is a company; "Bangladesh Bank" a central bank
             return code, " ".join(rest) or None
     organization = " ".join(words) or None
     return _country_of_org(rules, words), organization

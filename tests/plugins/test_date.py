@@ -146,7 +146,7 @@ def test_the_dateline_gives_the_reference(engine):
     ("Profits rose in the third quarter.", "2025-Q3", "quarter", None),
     ("Revenue for Q3 2025 beat forecasts.", "2025-Q3", "quarter", None),
     ("Profits doubled in the first half.", "2025-H1", "half", None),
-    ("Profit fell in fiscal 2025.", "2025", "year", None),
+    ("Profit fell in fiscal 2025.", "FY2025", "year", None),
     ("Prices were higher in the 1990s.", "199", "decade", None),
     ("Sales are highest in spring.", "2025-SP", "season", None),
     ("Growth should pick up by mid-2025.", "2025", "year", "MID"),
@@ -180,7 +180,7 @@ def test_ranges_give_one_fact_per_bound(engine, text, bounds):
     "Prices may rise, analysts may say.",
     "They march to the capital.",
     "The company has 2025 employees.",
-    "Upgrade to version 1.12 now.",
+    "Upgrade to version 1.12.",
     "The hotline is open 24/7.",
     "Critics gave it a 7/10 rating.",
     "The plan takes three years.",
@@ -231,3 +231,51 @@ def test_a_day_written_in_unicode_15_digits_is_read(engine):
     (fact,) = dates_in(engine, "on 1\U0001e4f2 May 2020")
 
     assert fact.value.timex == "2020-05-12"
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Passport offices are open Monday through Friday.", []),
+    ("The museum opens Tuesday to Sunday.", []),
+    ("Talks ran from Monday to Wednesday.", ["Monday", "Wednesday"]),
+])
+def test_a_weekday_range_of_opening_hours_is_a_set_not_dates(engine, text, found):
+    assert [f.text for f in dates_in(engine, text, date(2025, 9, 18))] == found
+
+
+@pytest.mark.parametrize("text", ["See report KE2024-0031.", "Ticket 2012-1345 was issued."])
+def test_codes_that_embed_a_year_are_no_dates(engine, text):
+    assert dates_in(engine, text, date(2025, 9, 18)) == []
+
+
+@pytest.mark.parametrize("text, timex", [
+    ("The minister said in late September that exports had fallen.", "2024-09"),
+    ("The rand, which hit a low in April, has gained since then.", "2025-04"),
+    ("Exports fell in the second half of September.", "2024-09"),
+])
+def test_a_month_in_a_past_report_is_the_latest_one(engine, text, timex):
+    """The narrative's time: a month named without a year, told in the past tense, is the latest one
+    before the reference date, up to nine months back (here the reference date is in March or November)."""
+    ref = date(2025, 11, 27) if "rand" in text else date(2025, 3, 20)
+    assert dates_in(engine, text, ref)[0].value.timex == timex
+
+
+@pytest.mark.parametrize("text, timex", [
+    ("The board said holders of record April 13 get the dividend.", "2025-04-13"),
+    ("Officials said they were giving Japan until April to act.", "2025-04"),
+    ("The government said the budget for the year starting April 1 was adopted.", "2025-04-01"),
+])
+def test_a_date_nearly_a_year_back_in_a_past_report_is_to_come(engine, text, timex):
+    """A past-tense story that names a month or day just ahead tells of what is to come, not of last year's."""
+    assert dates_in(engine, text, date(2025, 3, 27))[0].value.timex == timex
+
+
+@pytest.mark.parametrize("text, year, timex", [
+    ("Markets closed for Easter.", 2025, "2025-04-20"),
+    ("Markets closed for Good Friday.", 2026, "2026-04-03"),
+    ("Banks shut for Eid al-Adha.", 2026, "2026-05-27"),
+    ("Shops were closed for Diwali.", 2026, "2025-10-20"),
+    ("Travel peaked before Lunar New Year.", 2025, "2025-01-29"),
+])
+def test_moving_holidays_come_from_the_holidays_package(engine, text, year, timex):
+    [fact] = dates_in(engine, text, date(year, 6, 30) if "Diwali" not in text else date(year, 1, 5))
+    assert fact.value.timex == timex
