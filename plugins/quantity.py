@@ -20,6 +20,7 @@ its canonical unit:
 """
 from __future__ import annotations
 
+import math
 import threading
 import weakref
 from collections.abc import Mapping
@@ -44,6 +45,7 @@ from factx.toolkit import (
 
 VERSION = "0.1.0"
 RANGE_SPREAD = 4  # the high bound of a range is at most this many times the low
+MAX_VALUE = Decimal(10) ** 18  # in the unit as written: a larger number is a misreading, not a fact
 
 
 class QuantityValue(RangedValue):
@@ -105,23 +107,32 @@ class Reading:
         per = self.per(m)
         approx = approximation(m, self.rules)
         high = self.value(g["num2"] if "num2" in g else g["num"], g.get("scale"), g["unit"], per, approx)
-        if "low" not in g:
+        if "low" not in g or high is None:
             return high
         low = self.value(g["num"], g["scale1"] or g.get("scale"), g["unit"], per, approx)
+        if low is None:
+            return None
         # Bounds far apart ("27 to 127.10 mln barrels") are two different numbers, not a range.
         if not 0 < low["canonical_value"] <= high["canonical_value"] <= RANGE_SPREAD * low["canonical_value"]:
             return None
         return range_drafts(m, low, high)
 
-    def value(self, number: str, scale: str | None, unit: str, per: str | None, approx: str | None) -> dict[str, Any]:
+    def value(self, number: str, scale: str | None, unit: str, per: str | None,
+              approx: str | None) -> dict[str, Any] | None:
+        """One quantity's value, or None for a number past MAX_VALUE or one no float holds once converted."""
         rules = self.rules
         amount = parse_number(number, rules) * Decimal(str(lookup(rules, scale, "QUANTITY_SCALE", default=1) if scale else 1))
+        if abs(amount) > MAX_VALUE:
+            return None
         name = lookup(rules, unit, "QUANTITY_UNIT", "QUANTITY_POUNDS")
         if name == "ounce" and self.troy():
             name = "troy_ounce"
         canonical = lookup(rules, name, "QUANTITY_CANONICAL")
         inner = amount * Decimal(str(lookup(rules, unit, "QUANTITY_UNIT_SCALE", default=1)))
-        return {"value": as_number(amount), "unit": unit, "canonical_value": float(convert(inner, name, canonical)),
+        converted = float(convert(inner, name, canonical))
+        if not math.isfinite(converted):
+            return None
+        return {"value": as_number(amount), "unit": unit, "canonical_value": converted,
                 "canonical_unit": f"{canonical} / {per}" if per else canonical, "per": per, "approximation": approx}
 
     def per(self, m: regex.Match[str]) -> str | None:

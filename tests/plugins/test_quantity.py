@@ -149,3 +149,18 @@ def test_own_gold_with_the_shared_scorer(tmp_path):
     scored = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), str(GOLD), str(out), "--json"],
                             check=True, capture_output=True, text=True)
     assert json.loads(scored.stdout)["quantity"]["value"][2] >= 0.90
+
+
+@pytest.mark.parametrize("number", ["9" * 309, "9" * 312, "2" + "0" * 18, "1e400"])
+def test_a_number_past_10_to_the_18_is_not_a_quantity_and_the_others_stay(engine, number):
+    # Found by fuzzing: 309 nines of kilowatts could not be written to Parquet, 312 gave an infinite value.
+    result = engine.process(f"Output rose to 5 MW and {number} KW, then {number}-{number} barrels.",
+                            reference_date="none")
+
+    assert [f.text for f in result.facts if f.type == "quantity"] == ["5 MW"] and result.problems == []
+
+
+def test_a_quantity_of_10_to_the_18_is_kept(engine):
+    (fact,) = engine.extract("Reserves are 1,000,000,000,000,000,000 barrels.", types=["quantity"])
+
+    assert fact.value.value == 10**18
