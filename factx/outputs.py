@@ -211,6 +211,8 @@ class FactWriter:
 
     def discard(self) -> None:
         """Remove a partial file; never raises, so the error that led here is the one reported."""
+        if getattr(self, "_parquet", None) is not None:
+            self._parquet.abandon()
         if self.target is not None and hasattr(self, "stream"):
             with suppress(OSError):  # a full disk fails the last flush too; the file is closed all the same
                 self.stream.close()

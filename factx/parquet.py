@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from typing import BinaryIO
 
 import pyarrow.parquet as pq
@@ -34,3 +35,9 @@ class ParquetSink:
         if self._rows.count:
             self._flush()
         self._writer.close()
+
+    def abandon(self) -> None:
+        """Close without writing what is held, for a file about to be removed: never raises, and
+        leaves pyarrow nothing to close, when collected, on a stream closed by then."""
+        with suppress(OSError, ValueError):
+            self._writer.close()

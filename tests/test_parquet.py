@@ -1,6 +1,7 @@
 """Parquet output on one machine: columns derived from the record models, read back by pandas and DuckDB."""
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -12,12 +13,14 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from packaging.requirements import Requirement
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
 from factx import FactType, RangedValue, Value
 from factx.cli import app
+from factx.outputs import FactWriter, OutputFormat
 from factx.columns import COMMON, FactColumns
 from factx.errors import ExitCode
 from tests.conftest import ROOT
@@ -171,3 +174,18 @@ def test_the_core_install_pulls_neither_dask_nor_pyarrow_and_the_extra_does():
     core = wanted("")
     assert "pydantic" in core and not core & {"dask", "distributed", "pyarrow", "pandas"}
     assert wanted("dask") - core == {"dask", "distributed", "pyarrow"}
+
+
+def test_a_run_that_fails_leaves_no_parquet_file_and_nothing_for_pyarrow_to_close_later(tmp_path, engine, monkeypatch):
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    (fact,) = engine.extract("Output rose 5 percent.", types=["percent"])
+
+    with pytest.raises(RuntimeError):
+        with FactWriter(OutputFormat.parquet, tmp_path / "facts.parquet", fact_types=engine.fact_types) as writer:
+            writer.write(fact)
+            raise RuntimeError("the run failed")
+    del writer  # the writer and its pyarrow writer are collected now, as when a run ends
+    gc.collect()
+
+    assert list(tmp_path.iterdir()) == [] and unraisable == []
