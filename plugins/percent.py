@@ -60,8 +60,11 @@ def _build(rules: RuleSet, m: regex.Match[str]) -> Any:
 
 
 def _value(rules: RuleSet, sign: str | None, number: str, unit: str, approx: str | None) -> dict[str, Any] | None:
-    """The value of one percentage, or None for a number no float holds (over 300 digits): not a fact."""
-    magnitude = sign_of(sign, rules) * _number(number, rules)
+    """The value of one percentage, or None for no number ("0/0") or one no float holds (over 300 digits): not a fact."""
+    found = _number(number, rules)
+    if found is None:
+        return None
+    magnitude = sign_of(sign, rules) * found
     percent = float(convert(magnitude, unit, "percent"))
     if not math.isfinite(percent):
         return None
@@ -72,8 +75,9 @@ _VULGAR = {"½": Decimal(1) / 2, "¼": Decimal(1) / 4, "¾": Decimal(3) / 4, "�
            "⅛": Decimal(1) / 8, "⅜": Decimal(3) / 8, "⅝": Decimal(5) / 8, "⅞": Decimal(7) / 8}
 
 
-def _number(text: str, rules: RuleSet) -> Decimal:
-    """A number in digits or words, or with a common fraction: "3-3/4", "5 1/2", "1/2", "7½"."""
+def _number(text: str, rules: RuleSet) -> Decimal | None:
+    """A number in digits or words, or with a common fraction: "3-3/4", "5 1/2", "1/2", "7½"; None for
+    a fraction over zero."""
     if text[-1] in _VULGAR:
         return parse_number(text[:-1], rules) + _VULGAR[text[-1]]
     if "/" not in text:
@@ -81,5 +85,5 @@ def _number(text: str, rules: RuleSet) -> Decimal:
     *whole, fraction = text.replace("-", " ").split()  # "3-3/4", "5 1/2", "11\n3/4" across a line
     numerator, denominator = fraction.split("/")
     if int(denominator) == 0:
-        raise ValueError(f"not a fraction: {text!r}")
+        return None
     return (Decimal(whole[0]) if whole else Decimal(0)) + Decimal(numerator) / Decimal(denominator)

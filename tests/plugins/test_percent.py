@@ -96,6 +96,15 @@ def test_a_percentage_no_float_holds_is_not_a_fact_and_the_others_stay(engine, d
     assert [f.text for f in result.facts] == ["5 percent"] and result.problems == []
 
 
+@pytest.mark.parametrize("fraction", ["0/0%", "3-1/0 pct", "5 1/0 percent", "2/0 to 3/4 pct"])
+def test_a_fraction_over_zero_is_not_a_fact_and_the_others_stay(engine, fraction):
+    # Found by fuzzing: "0/0%" made the plugin raise, and the document lost every percentage.
+    result = engine.process(f"Rates rose 5 percent, then {fraction}.", reference_date="none")
+
+    assert [f.text for f in result.facts if f.type == "percent"][:1] == ["5 percent"] and result.problems == []
+    assert all("/0" not in f.text for f in result.facts)
+
+
 def test_a_range_with_a_bound_no_float_holds_is_not_a_fact(engine):
     result = engine.process("between 10 and 1" + "0" * 320 + " percent; 7%", reference_date="none")
 
