@@ -93,6 +93,9 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         process.terminate()
     for process in processes:
         process.join(5)
+        if process.is_alive():  # SIGTERM came before the worker reset its handler, or was not heard in time
+            process.kill()
+            process.join()
 
 
 def extract_parallel(engine: Processor, documents: Iterable[DocumentLike], workers: int,
