@@ -213,7 +213,7 @@ class _Compiler:
         self.problems: list[Problem] = []
         self._expanded: dict[tuple[str, bool], str] = {}  # (name, read backwards) -> pattern
         self._depths: dict[str, int] = {}  # macro name -> how deep macros nest in it (one that uses none: 1)
-        self._crossings: dict[str, str] = {}  # macro too deep -> the macro in it that first crosses the bound
+        self._crossings: dict[str, str] = {}  # macro too deep -> the macro within it that crosses the bound
 
     def define(self, name: str, pattern: str, where: str, line: int, layer: int) -> None:
         previous = self.definitions.get(name)
@@ -258,7 +258,7 @@ class _Compiler:
             elif name not in self.definitions:
                 raise _UndefinedError(name)
             elif self._depth(name) > MAX_MACRO_DEPTH:
-                crossing = self._crossing(name)
+                crossing = self._crossings[name]
                 raise _BoundError(f"{{{crossing}}} nests macros more than {MAX_MACRO_DEPTH} deep", crossing)
             else:
                 found = self.expand(self.definitions[name][0], (*stack, name), backward)
@@ -292,22 +292,14 @@ class _Compiler:
             else:
                 todo.pop()
                 path.discard(current)
-                self._depths[current] = 1 + max((self._depths.get(u, 0) for u in self._uses(current)), default=0)
+                used = self._uses(current)
+                self._depths[current] = depth = 1 + max((self._depths.get(u, 0) for u in used), default=0)
+                if depth > MAX_MACRO_DEPTH:  # the macro that crosses the bound is reported, not those above it
+                    self._crossings[current] = next((self._crossings[u] for u in used if u in self._crossings), current)
         return self._depths[name]
 
-    def _crossing(self, name: str) -> str:
-        """The macro within `name` whose own definition first nests deeper than MAX_MACRO_DEPTH."""
-        walked = []
-        while name not in self._crossings and (
-                deeper := next((u for u in self._uses(name) if self._depths.get(u, 0) > MAX_MACRO_DEPTH), None)):
-            walked.append(name)
-            name = deeper
-        crossing = self._crossings.setdefault(name, name)
-        self._crossings.update(dict.fromkeys(walked, crossing))
-        return crossing
-
     def checked_expand(self, pattern: str, where: str, rule_id: str = "") -> str | None:
-        """`expand`, recording an undefined name or a cycle as a problem."""
+        """`expand`, recording an undefined name, a cycle or a bound crossed as a problem."""
         try:
             return self.expand(pattern, backward=bool(_BACKWARD.match(pattern)))
         except _UndefinedError as e:
