@@ -88,14 +88,11 @@ def _watch_parent(parent: int) -> None:
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Stop the workers now, their batches unfinished: the caller left early, failed or was interrupted."""
     processes = list((getattr(pool, "_processes", None) or {}).values())  # no public way before Python 3.14
-    pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
-    for process in processes:
-        process.join(5)
-        if process.is_alive():  # SIGTERM came before the worker reset its handler, or was not heard in time
-            process.kill()
-            process.join()
+    # The pool's own thread reaps the workers: joining them here too would race it for their exit
+    # status, and a worker reaped by the other thread would look alive.
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def extract_parallel(engine: Processor, documents: Iterable[DocumentLike], workers: int,
