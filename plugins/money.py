@@ -554,7 +554,7 @@ class Context:
                        **{k: v.split() for k, v in lists["MONEY_DATELINE"].items()},
                        **{k: v.split() for k, v in lists["MONEY_INSTITUTION"].items()}}
         self.cues = {**self.places, **self.qualifiers, **self.cue_words}
-        self._names: regex.Pattern[str] | None = None
+        self._named_patterns: dict[str, regex.Pattern[str] | None] = {}
         self._cue_patterns: dict[str, tuple[regex.Pattern[str], ...]] = {}
         approx = {**lists["APPROX"], **lists["MONEY_APPROX"]}
         self.approx = approx
@@ -589,23 +589,32 @@ class Context:
             fitting = {key for key, codes in self.cues.items() if any(c in members for c in codes)}
             qualifiers = sorted(fitting & (self.qualifiers.keys() | self.places.keys()))
             words = sorted(fitting & self.cue_words.keys())
-            # Qualifiers are names, written with a capital: checking for one first spares trying
-            # the list at every letter. The few cue words ("yuan") count in any case; two
-            # patterns scan faster than their alternation.
-            # (`\b` before a word that opens with a letter, unlike a look-behind, lets the
-            # regex engine skip ahead.)
+            # Qualifiers are names, written with a capital. The few cue words ("yuan") count
+            # in any case; two patterns scan faster than their alternation.
             self._cue_patterns[family] = (
-                *([compile_pattern(r"\b(?<!\.)(?=\p{Lu})(?i:" + list_pattern(qualifiers) + r")(?!\w)")] if qualifiers else []),
+                *([_names_pattern(qualifiers)] if qualifiers else []),
                 *([compile_pattern(r"(?i)\b(?<!\.)(?:" + list_pattern(words) + r")(?!\w)")] if words else []),
             )
         return self._cue_patterns[family]
 
-    def names(self) -> regex.Pattern[str]:
-        """Every capitalized name that points to a currency: places, institutions, qualifiers ("Kenyan")."""
-        if self._names is None:
-            keys = sorted(self.places.keys() | self.qualifiers.keys())
-            self._names = compile_pattern(r"\b(?<!\.)(?=\p{Lu})(?i:" + list_pattern(keys) + r")(?!\w)")
-        return self._names
+    def named_pattern(self, family: str) -> regex.Pattern[str] | None:
+        """The capitalized names (places, institutions, qualifiers) that point to a member of `family`,
+        with those that could hide one.
+
+        A scan for these counts the family's names as a scan for every name would, in less time.
+        A name the scan takes hides any that starts inside it, and a match starts at a word: so
+        a name stays in when it holds a word that another opens with ('Netherlands Antillean',
+        guilders, hides 'Netherlands', euros).
+        """
+        if family not in self._named_patterns:
+            members = self.members(family)
+            names = self.places.keys() | self.qualifiers.keys()
+            keys = {key for key in names
+                    if any(c in members for c in [*self.cues.get(key, ()), *self.cues.get(normalize_key(key), ())])}
+            while hiding := {key for key in names - keys if not _words(key).isdisjoint(map(_first_word, keys))}:
+                keys |= hiding
+            self._named_patterns[family] = _names_pattern(sorted(keys)) if keys else None
+        return self._named_patterns[family]
 
     def lookup(self, list_name: str, surface: str) -> Any:
         """The value word list `list_name` gives `surface` (case and spacing ignored); KeyError if absent."""
@@ -620,6 +629,24 @@ class Context:
 
     def default(self, family: str) -> str | None:
         return self.lists["MONEY_FAMILY_DEFAULT"].get(family) or None
+
+
+def _names_pattern(keys: list[str]) -> regex.Pattern[str]:
+    """A pattern of names from `keys`, each starting with a capital."""
+    # Checking for a capital first spares trying the list at every letter. (`\b` before a word
+    # that opens with a letter, unlike a look-behind, lets the regex engine skip ahead.)
+    return compile_pattern(r"\b(?<!\.)(?=\p{Lu})(?i:" + list_pattern(keys) + r")(?!\w)")
+
+
+_WORD = compile_pattern(r"\w+")
+
+
+def _words(key: str) -> set[str]:
+    return set(_WORD.findall(key))
+
+
+def _first_word(key: str) -> str:
+    return _WORD.search(key).group()
 
 
 _PARAGRAPH = compile_pattern(r"\n\s*\n|\n {3,}")
@@ -643,7 +670,7 @@ def _resolve_families(text: str, drafts: list[Draft], ctx: Context) -> None:
                 for family, found in cues.items()}
     # Paragraph breaks bound a cue's reach: read only if there is a cue.
     breaks = [m.start() for m in _PARAGRAPH.finditer(text)] if any(cues.values()) else []
-    named: Counter[str] | None = None  # the currencies the document's names point to, read only if needed
+    most_named: dict[str, str | None] = {}  # per family, the member the document names most, read only if needed
     for draft in drafts:
         family, sign, evidence = draft.value.pop("_family", (None, False, False))
         if family is None:
@@ -659,8 +686,9 @@ def _resolve_families(text: str, drafts: list[Draft], ctx: Context) -> None:
         if code is None and not (sign and family == "dollar"):
             # "2.4 trillion pesos" in a story on Colombia: the currency of the country the document
             # names most ("$" alone keeps to the dollar its dateline gives, as wire copy writes it).
-            named = _named_codes(text, ctx) if named is None else named
-            code = _most_named(named, members)
+            if family not in most_named:
+                most_named[family] = _most_named(_named_codes(text, ctx, family), members)
+            code = most_named[family]
         if code is None and evidence:
             draft.value["_unresolved"] = True  # "R15 billion" with nothing pointing to the rand
             continue
@@ -674,10 +702,11 @@ def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
     return any(start <= at < end for start, end in spans)
 
 
-def _named_codes(text: str, ctx: Context) -> Counter[str]:
-    """How often the document names a place, institution or people of each currency's country."""
+def _named_codes(text: str, ctx: Context, family: str) -> Counter[str]:
+    """How often the document names a place, institution or people of each currency's country: exact for the members of `family`."""
     counts: Counter[str] = Counter()
-    for m in ctx.names().finditer(text):
+    pattern = ctx.named_pattern(family)
+    for m in pattern.finditer(text) if pattern else ():
         for code in ctx.cues.get(normalize_key(m.group()), ()):
             counts[code] += 1
     return counts
