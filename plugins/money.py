@@ -562,7 +562,9 @@ class Context:
         self.approx_pattern = compile_pattern(r"(?ri)(?<!\w)(?:" + list_pattern(approx) + r")\s{1,3}$")
         self.month_pattern = compile_pattern(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_MONTH"]) + r")\.?\s+$")
         self.change_pattern = compile_pattern(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_CHANGE"]) + r")(?:\s+by)?\s+$")
-        self.dateline = compile_pattern(r"(?m)^\W{0,3}(?<place>[A-Z][A-Za-z.]*(?:[ \-][A-Z][A-Za-z.]*){0,2})\s*(?:,|\(|-)")
+        # Possessive runs: no shorter run could be followed by what comes next, so none is tried.
+        self.dateline = compile_pattern(
+            r"(?m)^\W{0,3}+(?<place>[A-Z][A-Za-z.]*+(?:[ \-][A-Z][A-Za-z.]*+){0,2})\s*+(?:,|\(|-)")
 
     @classmethod
     def of(cls, rules: RuleSet) -> Context:
@@ -611,7 +613,7 @@ class Context:
             names = self.places.keys() | self.qualifiers.keys()
             keys = {key for key in names
                     if any(c in members for c in [*self.cues.get(key, ()), *self.cues.get(normalize_key(key), ())])}
-            while hiding := {key for key in names - keys if not _words(key).isdisjoint(map(_first_word, keys))}:
+            while hiding := _hiding(names, keys):
                 keys |= hiding
             self._named_patterns[family] = _names_pattern(sorted(keys)) if keys else None
         return self._named_patterns[family]
@@ -641,12 +643,10 @@ def _names_pattern(keys: list[str]) -> regex.Pattern[str]:
 _WORD = compile_pattern(r"\w+")
 
 
-def _words(key: str) -> set[str]:
-    return set(_WORD.findall(key))
-
-
-def _first_word(key: str) -> str:
-    return _WORD.search(key).group()
+def _hiding(names: set[str], keys: set[str]) -> set[str]:
+    """The names not in `keys` that hold a word one of `keys` opens with."""
+    openers = {_WORD.search(key).group() for key in keys}
+    return {name for name in names - keys if not openers.isdisjoint(_WORD.findall(name))}
 
 
 _PARAGRAPH = compile_pattern(r"\n\s*\n|\n {3,}")
