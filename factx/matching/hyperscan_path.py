@@ -96,6 +96,9 @@ def _group_of(rule: Rule) -> str:
     return "rules/" if rule.file.startswith("rules/") else rule.file
 
 
+_Placed = tuple[int, "int | None", "Rule"]  # a rule's place in its sequence, its expression's number, the rule
+
+
 class HyperscanMatcher:
     """Scans each text once for all rules; rules Hyperscan cannot take are tried the `regex` way."""
 
@@ -120,25 +123,30 @@ class HyperscanMatcher:
                     self._slot[id(rule)] = first + slot
                 self._databases.append((hyperscan.loadb(blob, hyperscan.HS_MODE_BLOCK), first))
         self._local = threading.local()
-        self._slots_by_sequence: dict[int, tuple[Sequence[Rule], list[tuple[Rule, int | None]]]] = {}
+        self._plans: dict[int, tuple[Sequence[Rule], list[_Placed], dict[int, _Placed]]] = {}
 
     def searchers(self, text: str, rules: Sequence[Rule]
                   ) -> Iterator[tuple[Rule, Callable[[int], regex.Match[str] | None]]]:
         starts = self._starts(text)
         spent = budget.current()
-        for rule, slot in self._slots_of(rules):
+        unscanned, by_slot = self._plan(rules)
+        # Only the rules reported in the text (a few of many), in their order.
+        for _, slot, rule in sorted([*unscanned, *(by_slot[slot] for slot in starts.keys() & by_slot.keys())]):
             if slot is None:
                 yield rule, functools.partial(search, rule, text)
-            elif (places := starts.get(slot)) is not None:
-                yield rule, _trier(rule, text, places, spent)
+            else:
+                yield rule, _trier(rule, text, starts[slot], spent)
 
-    def _slots_of(self, rules: Sequence[Rule]) -> list[tuple[Rule, int | None]]:
-        """Each rule with its expression's number (None if unscanned), worked out once per sequence."""
-        kept = self._slots_by_sequence.get(id(rules))
+    def _plan(self, rules: Sequence[Rule]) -> tuple[list[_Placed], dict[int, _Placed]]:
+        """The unscanned rules of a sequence, and its scanned ones by expression number, each with its
+        place in the sequence; worked out once per sequence."""
+        kept = self._plans.get(id(rules))
         if kept is None or kept[0] is not rules:
-            # The sequence is kept with its slots, so that its id is not reused while they are.
-            kept = self._slots_by_sequence[id(rules)] = (rules, [(rule, self._slot.get(id(rule))) for rule in rules])
-        return kept[1]
+            placed = [(i, self._slot.get(id(rule)), rule) for i, rule in enumerate(rules)]
+            # The sequence is kept with its plan, so that its id is not reused while the plan is.
+            kept = self._plans[id(rules)] = (rules, [p for p in placed if p[1] is None],
+                                             {p[1]: p for p in placed if p[1] is not None})
+        return kept[1], kept[2]
 
     def _starts(self, text: str) -> dict[int, list[int]]:
         """Per expression reported in `text`, where its rule may start, in order.
