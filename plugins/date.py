@@ -166,12 +166,15 @@ class _Reader:
         self.ref = document.reference_date
         self.rules = rules
         self.config = config
+        self.ascii = self.text.isascii()  # then every group is in ASCII digits already
         compiled = _compiled_for(rules)
         self.tense = compiled.tense
         self.lookup = compiled.lookup
 
     def build(self, m: regex.Match[str]) -> Any:
-        groups = {k: ascii_digits(v) for k, v in m.groupdict().items() if v is not None}
+        groups = {k: v for k, v in m.groupdict().items() if v is not None}
+        if not self.ascii:
+            groups = {k: ascii_digits(v) for k, v in groups.items()}
         if "high" in groups:
             return self._range(m, groups)
         parts = self.parts(groups)
