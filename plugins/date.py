@@ -164,12 +164,12 @@ class _Reader:
     def __init__(self, document: Document, rules: RuleSet, config: DateConfig):
         self.text = document.text
         self.ref = document.reference_date
-        self.rules = rules
         self.config = config
         self.ascii = self.text.isascii()  # then every group is in ASCII digits already
         compiled = _compiled_for(rules)
         self.tense = compiled.tense
-        self.lookup = compiled.lookup
+        self.reading = compiled.reading
+        self.resolution = compiled.resolution
 
     def build(self, m: regex.Match[str]) -> Any:
         groups = {k: v for k, v in m.groupdict().items() if v is not None}
@@ -177,10 +177,13 @@ class _Reader:
             groups = {k: ascii_digits(v) for k, v in groups.items()}
         if "high" in groups:
             return self._range(m, groups)
-        parts = self.parts(groups)
-        if parts is None:
+        key = tuple(groups.items())
+        reading = self.reading(key, self.ref, self.config)
+        if reading.parts is None:
             return None
-        return self.value(parts, m.start(), m.end())
+        if reading.settled:
+            return self.value_of(reading.parts, reading.resolved)
+        return self.value(reading.parts, m.start(), m.end(), key)
 
     def _range(self, m: regex.Match[str], groups: dict[str, str]) -> Any:
         first = {k: v for k, v in groups.items() if not k.endswith("2") and k not in ("low", "high")}
@@ -192,7 +195,7 @@ class _Reader:
             if end - start > 10:
                 return None  # "2015-32" is no stretch of years news writes so
             second["year"] = str(end)
-        a, b = self.parts(first), self.parts(second)
+        a, b = (self.reading(tuple(g.items()), self.ref, self.config).parts for g in (first, second))
         if a is None or b is None:
             return None
         a, b = _share_fields(a, b)
@@ -201,7 +204,46 @@ class _Reader:
             return None
         return range_drafts(m, low, high)
 
-    # -- reading groups --
+    # -- values --
+
+    def value(self, parts: Parts, start: int, end: int, key: _Key | None = None) -> dict[str, Any] | None:
+        """The value of the parts of a match at start:end; given the `key` of its groups, resolved through
+        the cache shared by every document with the same reference date, settings and lean."""
+        try:
+            if key is None:
+                resolved = _resolve(parts, self.ref, lambda: self.direction(start, end))
+            else:
+                resolved = self.resolution(key, self.ref, self.config, self.direction(start, end))
+        except (OverflowError, ValueError):
+            if not _near_calendar_edge(self.ref):
+                raise
+            return None  # "next week" from 9999-12-31 is past the last day `date` holds: this date alone is dropped
+        return self.value_of(parts, resolved)
+
+    def value_of(self, parts: Parts, resolved: Resolved | None) -> dict[str, Any] | None:
+        """The fact's value: the resolved TIMEX3 with its modifier, and the reference date if it went into it."""
+        if resolved is None:
+            return None
+        return {"timex": resolved.timex, "grain": resolved.grain, "mod": parts.mod,
+                "reference": self.ref if resolved.relative else None,
+                "approximation": "about" if parts.mod == "APPROX" else None}
+
+    def direction(self, start: int, end: int) -> Lean:
+        """Which way a year-less date leans: the setting, else the tense of its clause, else neither (nearest)."""
+        if self.config.prefer:
+            return Lean(self.config.prefer, firm=True)
+        direction, near = self.tense(self.text, start, end)
+        return Lean(direction, near=near)
+
+
+class _Fields:
+    """Reads a match's groups into Parts, against a reference date and the settings."""
+
+    def __init__(self, compiled: _Compiled, ref: date | None, config: DateConfig):
+        self.lookup = compiled.lookup
+        self.lists = compiled.lists
+        self.ref = ref
+        self.config = config
 
     def parts(self, g: Mapping[str, str]) -> Parts | None:
         """The Parts a match's groups give, or None when they do not make a date (month 13, day 32)."""
@@ -282,7 +324,7 @@ class _Reader:
             if len(digits) == 2:
                 return _two_digit_year(int(digits), self.ref)
             return None
-        return _year_from_words(text, self.rules.lists), True
+        return _year_from_words(text, self.lists), True
 
     def _ordinal(self, text: str) -> int:
         """A day, quarter or month number written 4, 04, 4th or fourth."""
@@ -303,30 +345,8 @@ class _Reader:
         """A whole count of units below a thousand ("in 1985 qtr" counts no quarters), else None."""
         if text.casefold() in ("a", "an"):
             return 1
-        value = parse_number(text, self.rules.lists)
+        value = parse_number(text, self.lists)
         return int(value) if value == int(value) and 0 < value < 1000 else None
-
-    # -- values --
-
-    def value(self, parts: Parts, start: int, end: int) -> dict[str, Any] | None:
-        try:
-            resolved = _resolve(parts, self.ref, lambda: self.direction(start, end))
-        except (OverflowError, ValueError):
-            if not _near_calendar_edge(self.ref):
-                raise
-            return None  # "next week" from 9999-12-31 is past the last day `date` holds: this date alone is dropped
-        if resolved is None:
-            return None
-        return {"timex": resolved.timex, "grain": resolved.grain, "mod": parts.mod,
-                "reference": self.ref if resolved.relative else None,
-                "approximation": "about" if parts.mod == "APPROX" else None}
-
-    def direction(self, start: int, end: int) -> Lean:
-        """Which way a year-less date leans: the setting, else the tense of its clause, else neither (nearest)."""
-        if self.config.prefer:
-            return Lean(self.config.prefer, firm=True)
-        direction, near = self.tense(self.text, start, end)
-        return Lean(direction, near=near)
 
 
 _CALENDAR_EDGE = 100  # years: no expression reaches further from its reference without `_add`'s own guard
@@ -890,13 +910,52 @@ class _TenseReader:
         return None if kind == "none" else kind
 
 
+_Key = tuple[tuple[str, str], ...]  # a match's groups, as `dict.items`
+
+
+class _Reading(NamedTuple):
+    """What a match's groups say: their Parts (None if they make no date) and, if `settled`, their
+    resolved value, which then depends on no tense reading."""
+
+    parts: Parts | None
+    settled: bool = False
+    resolved: Resolved | None = None
+
+
+class _TenseAsked(Exception):
+    """A value depends on the tense of its clause, which only the document can tell."""
+
+
+def _tense_unknown() -> Lean:
+    raise _TenseAsked
+
+
+_READINGS = 8192  # readings and resolutions kept: a few reference dates' worth
+
+
 class _Compiled:
-    """What the plugin derives once from a rule set: its tense reader and a cache of word-list lookups."""
+    """What the plugin derives once from a rule set: its tense reader, and caches of word-list lookups
+    and of readings (`reading(groups, ref, config)`, shared by documents and threads)."""
 
     def __init__(self, rules: RuleSet):
         self.tense = _TenseReader(rules.lists["DATE_TENSE"])
+        self.lists = rules.lists
         self._rules = rules
         self._looked_up: dict[tuple[str, str], Any] = {}
+        self.reading = lru_cache(maxsize=_READINGS)(self._read)
+        self.resolution = lru_cache(maxsize=_READINGS)(self._resolve)
+
+    def _read(self, groups: _Key, ref: date | None, config: DateConfig) -> _Reading:
+        parts = _Fields(self, ref, config).parts(dict(groups))
+        if parts is None:
+            return _Reading(None)
+        try:
+            return _Reading(parts, settled=True, resolved=_resolve(parts, ref, _tense_unknown))
+        except (_TenseAsked, OverflowError, ValueError):
+            return _Reading(parts)  # resolved match by match (`resolution`), raising there as `_Reader.value` expects
+
+    def _resolve(self, groups: _Key, ref: date | None, config: DateConfig, lean: Lean) -> Resolved | None:
+        return _resolve(self.reading(groups, ref, config).parts, ref, lambda: lean)
 
     def lookup(self, list_name: str, surface: str) -> Any:
         key = (list_name, surface)
