@@ -172,7 +172,7 @@ class _Reader:
         self.resolution = compiled.resolution
 
     def build(self, m: regex.Match[str]) -> Any:
-        groups = {k: v for k, v in m.groupdict().items() if v is not None}
+        groups = {name: v for name, v in zip(_group_names(m.re), m.groups()) if name and v is not None}
         if not self.ascii:
             groups = {k: ascii_digits(v) for k, v in groups.items()}
         if "high" in groups:
@@ -347,6 +347,15 @@ class _Fields:
             return 1
         value = parse_number(text, self.lists)
         return int(value) if value == int(value) and 0 < value < 1000 else None
+
+
+@lru_cache(maxsize=1024)
+def _group_names(pattern: regex.Pattern[str]) -> tuple[str | None, ...]:
+    """The name of each group of a pattern, by number (None if unnamed): `groupdict` is slow with `regex`."""
+    names: list[str | None] = [None] * pattern.groups
+    for name, number in pattern.groupindex.items():
+        names[number - 1] = name
+    return tuple(names)
 
 
 _CALENDAR_EDGE = 100  # years: no expression reaches further from its reference without `_add`'s own guard
