@@ -854,17 +854,24 @@ class _TenseReader:
     _STOP = compile_pattern(r"[.!?;](?=\s|$)|\n(?:\s*\n|[ \t]+)")
     _LAST_STOP = compile_pattern(r"(?r)[.!?;](?=\s|$)|\n(?:\s*\n|[ \t]+)")
     _WORD = compile_pattern(r"[A-Za-z]+|['’]ll\b")
-    # Bytes to spaces, except ASCII letters: without an apostrophe, the words of a stretch are its letter runs.
-    _LETTERS = bytes(b if chr(b).isascii() and chr(b).isalpha() else 32 for b in range(256))
+    # Bytes to spaces, except ASCII letters, to lower case: without an apostrophe, the words of a stretch are
+    # its letter runs.
+    _LETTERS = bytes(ord(chr(b).lower()) if chr(b).isascii() and chr(b).isalpha() else 32 for b in range(256))
     _AUXILIARY = frozenset({"be", "been", "being", "is", "are", "am", "get", "gets"})
     _CLAUSE_OPENERS = frozenset({"that", "because", "but", "while", "although", "whereas"})
     _NEAR_WORDS = 3
 
     def __init__(self, words: Mapping[str, str]):
-        self.markers = {tuple(phrase.replace("’", "'").split()): kind for phrase, kind in words.items()}
-        self.longest = max(len(key) for key in self.markers)
-        self.last_words = frozenset(key[-1] for key in self.markers)
-        self.reporting = frozenset(key[-1] for key, kind in self.markers.items() if kind == "report")
+        markers = {tuple(phrase.replace("’", "'").split()): kind for phrase, kind in words.items()}
+        # The phrases ending in each word, longest first (the longest one written counts), as lists to
+        # compare with a slice of words.
+        self.ending_in: dict[str, list[tuple[list[str], str]]] = {}
+        for phrase, kind in sorted(markers.items(), key=lambda item: -len(item[0])):
+            self.ending_in.setdefault(phrase[-1], []).append((list(phrase), kind))
+        self.last_words = frozenset(self.ending_in)
+        self.notable = self.last_words | self._CLAUSE_OPENERS
+        self.reporting = frozenset(key[-1] for key, kind in markers.items() if kind == "report")
+        self.future = frozenset(key[0] for key, kind in markers.items() if len(key) == 1 and kind == "future")
 
     def __call__(self, text: str, start: int, end: int) -> tuple[Direction, bool]:
         """The tense, and whether its marker comes just before the date ("reopened on Jan. 15"), a strong sign."""
@@ -872,15 +879,16 @@ class _TenseReader:
         stop = self._LAST_STOP.search(head)
         before = self._words(head[stop.end():] if stop else head)
         back = None
-        openers, last_words = self._CLAUSE_OPENERS, self.last_words
+        openers, notable = self._CLAUSE_OPENERS, self.notable
         for i in range(len(before) - 1, -1, -1):
             word = before[i]
-            if word in openers:
-                break  # "noted that Easter sales will fall": the date's clause starts at "that"
-            # Most words end no marker: the cheap test first.
-            if (word in last_words or word.endswith("ed")) and (kind := self._marker(before, i)):
-                back = (kind, len(before) - i)
-                break
+            # Most words neither open a clause nor end a marker: the cheap test first.
+            if word in notable or word.endswith("ed"):
+                if word in openers:
+                    break  # "noted that Easter sales will fall": the date's clause starts at "that"
+                if kind := self._marker(before, i):
+                    back = (kind, len(before) - i)
+                    break
         reach = back[1] - 1 if back else _CLAUSE_REACH
         if reach:  # a marker just before the date leaves no nearer word after it to look for
             tail = text[end:end + _CLAUSE_REACH]
@@ -889,7 +897,7 @@ class _TenseReader:
             for i, word in enumerate(after):
                 # A reporting verb after the date ("..., they said") dates the report, not the event,
                 # and what follows it is another clause ("held on Thursday and said it would").
-                if word in last_words or word.endswith("ed"):
+                if word in self.last_words or word.endswith("ed"):
                     if kind := self._marker(after, i):
                         if word in self.reporting:
                             break
@@ -900,20 +908,21 @@ class _TenseReader:
         """The words of a stretch, lower case: runs of ASCII letters, and "'ll"."""
         if "'ll" in stretch or "’ll" in stretch:
             return [word.lower().replace("’", "'") for word in self._WORD.findall(stretch)]
-        return stretch.encode("ascii", "replace").translate(self._LETTERS).lower().decode("ascii").split()
+        return stretch.encode("ascii", "replace").translate(self._LETTERS).decode("ascii").split()
 
     def _marker(self, words: list[str], i: int) -> Direction:
         """The tense the phrase ending at words[i] marks, or None."""
         word = words[i]
         kind = None
-        for n in range(min(self.longest, i + 1), 0, -1):
-            if (kind := self.markers.get(tuple(words[i - n + 1:i + 1]))) is not None:
+        for phrase, kind_of_phrase in self.ending_in.get(word, ()):
+            if len(phrase) <= i + 1 and words[i + 1 - len(phrase):i + 1] == phrase:
+                kind = kind_of_phrase
                 break
         if kind is None and len(word) > 4 and word.endswith("ed"):
             kind = "past"
         if kind in ("past", "report"):
             helpers = words[max(0, i - 3):i]
-            if any(self.markers.get((helper,)) == "future" for helper in helpers):
+            if not self.future.isdisjoint(helpers):
                 return "future"
             return None if helpers and helpers[-1] in self._AUXILIARY else "past"
         return None if kind == "none" else kind
