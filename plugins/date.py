@@ -948,12 +948,13 @@ def _tense_unknown() -> Lean:
     raise _TenseAsked
 
 
-_READINGS = 8192  # readings and resolutions kept: a few reference dates' worth
+_READINGS = 2048  # readings and resolutions kept (each cache about 1.4 MB): some seven reference dates of news
 
 
 class _Compiled:
-    """What the plugin derives once from a rule set: its tense reader, and caches of word-list lookups
-    and of readings (`reading(groups, ref, config)`, shared by documents and threads)."""
+    """What the plugin derives once from a rule set: its tense reader, and caches shared by documents and
+    threads: word-list lookups, readings (`reading(groups, ref, config)`) and the values of readings that
+    are not settled, by lean (`resolution(groups, ref, config, lean)`)."""
 
     def __init__(self, rules: RuleSet):
         self.tense = _TenseReader(rules.lists["DATE_TENSE"])
@@ -961,7 +962,7 @@ class _Compiled:
         self._rules = rules
         self._looked_up: dict[tuple[str, str], Any] = {}
         self.reading = lru_cache(maxsize=_READINGS)(self._read)
-        self.resolution = lru_cache(maxsize=_READINGS)(self._resolve)
+        self.resolution = lru_cache(maxsize=_READINGS)(self._resolve_leaning)
 
     def _read(self, groups: _Key, ref: date | None, config: DateConfig) -> _Reading:
         parts = _Fields(self, ref, config).parts(dict(groups))
@@ -972,7 +973,7 @@ class _Compiled:
         except (_TenseAsked, OverflowError, ValueError):
             return _Reading(parts)  # resolved match by match (`resolution`), raising there as `_Reader.value` expects
 
-    def _resolve(self, groups: _Key, ref: date | None, config: DateConfig, lean: Lean) -> Resolved | None:
+    def _resolve_leaning(self, groups: _Key, ref: date | None, config: DateConfig, lean: Lean) -> Resolved | None:
         return _resolve(self.reading(groups, ref, config).parts, ref, lambda: lean)
 
     def lookup(self, list_name: str, surface: str) -> Any:
