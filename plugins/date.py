@@ -41,7 +41,7 @@ import regex
 from pydantic import Field
 
 from factx import Candidate, Document, FactType, RangedValue, RuleSet, hookimpl
-from factx.toolkit import ascii_digits, compile_pattern, parse_number, range_drafts
+from factx.toolkit import ascii_digits, compile_pattern, normalize_key, parse_number, range_drafts
 
 VERSION = "0.1.0"
 _UNMARKED = compile_pattern(r"['’.]")  # holiday names are looked up without apostrophes and dots
@@ -958,8 +958,7 @@ class _Compiled:
 
     def __init__(self, rules: RuleSet):
         self.tense = _TenseReader(rules.lists["DATE_TENSE"])
-        self.lists = rules.lists
-        self._rules = rules
+        self.lists = rules.lists  # not the rule set: `_compiled` holds this weakly keyed on it
         self._looked_up: dict[tuple[str, str], Any] = {}
         self.reading = lru_cache(maxsize=_READINGS)(self._read)
         self.resolution = lru_cache(maxsize=_READINGS)(self._resolve_leaning)
@@ -979,7 +978,7 @@ class _Compiled:
     def lookup(self, list_name: str, surface: str) -> Any:
         key = (list_name, surface)
         if key not in self._looked_up:
-            self._looked_up[key] = self._rules.lookup(list_name, surface)
+            self._looked_up[key] = self.lists[list_name][normalize_key(surface)]  # as `RuleSet.lookup`
         return self._looked_up[key]
 
 
