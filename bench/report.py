@@ -31,14 +31,17 @@ def startup_lines(s: dict) -> list[str]:
 
 def peers_table(c: dict) -> list[str]:
     short = [col.replace("recognizers-", "rt-").split("/")[0] + "/" + col.split("/")[1][:3] for col in F1_COLUMNS]
-    lines = [f"{'system':38} {'MB/s':>7} {'factx/it':>8}  " + " ".join(f"{s:>11}" for s in short)]
+    lines = [f"{'system':38} {'MB/s':>7} {'factx/it':>8} {'4 types/it':>10}  " + " ".join(f"{s:>11}" for s in short)]
     for row in c["rows"]:
         cells = []
         for col in F1_COLUMNS:
             f1 = row["f1"].get(col)
             cells.append(f"{f1['value_f1']:.2f} ({f1['span_f1']:.2f})" if f1 else "-")
-        lines.append(f"{row['name']:38} {row['mb_per_s']:7.3f} {row['ratio']:8.1f}  " + " ".join(f"{c:>11}" for c in cells))
+        lines.append(f"{row['name']:38} {row['mb_per_s']:7.3f} {row['ratio']:8.1f} {row['ratio_four']:10.1f}  "
+                     + " ".join(f"{c:>11}" for c in cells))
     lines.append("F1 cells: value F1 (relaxed span F1), scored by shared/eval/score.py; - where it extracts no such type")
-    lines += [f"  {row['name']}: {row['mapping']}" for row in c["rows"][1:]]
+    lines.append("factx/it: factx with all its types over the peer's time; 4 types/it: factx with money, percent, "
+                 "date and official only")
+    lines += [f"  {row['name']}: {row['mapping']}" for row in c["rows"][2:]]
     lines += [f"skipped {s}" for s in c["skipped"]]
     return lines

@@ -85,7 +85,8 @@ def main() -> None:
         results["startup"] = startup.measure()
         section("Start-up", report.startup_lines(results["startup"]))
     if "peers" in a.only:
-        results["peers"] = comparison.compare(engine, peer_sample)
+        warm = corpus.Corpus("the documents after them", full.docs[a.peer_docs:2 * a.peer_docs])
+        results["peers"] = comparison.compare(engine, peer_sample, warm)
         section(f"Peers (throughput on the {peer_sample.name}, {peer_sample.megabytes:.2f} MB)",
                 report.peers_table(results["peers"]))
     if a.json:

@@ -413,33 +413,35 @@ class Engine:
         `offset` on), only those that start in the piece's `own` span, with offsets into the whole."""
         info = self.plugins[decision.plugin]
         fact_type = info.fact_type
+        validate = fact_type.record_validator.validate_python
         cand = decision.candidate
         rule = cand.rule
         rule_file = None if isinstance(rule, str) else rule.file
         default_confidence = 1.0 if isinstance(rule, str) else rule.confidence
+        named_right = cand.rule_id.startswith(f"{fact_type.name}.")
         for draft in cand.drafts:
             if own is not None and not own[0] <= draft.start < own[1]:
                 continue
-            where = f"{doc.id}:{draft.start + offset}"
-            if not cand.rule_id.startswith(f"{fact_type.name}."):
-                result.problems.append(Problem("FX302", f'rule id does not start with "{fact_type.name}."', where, cand.rule_id))
-                continue
-            if not 0 <= draft.start < draft.end <= len(doc.text):
-                result.problems.append(Problem(
-                    "FX302", f"span {draft.start}:{draft.end} is outside the document", where, cand.rule_id))
-                continue
-            try:
-                fact = fact_type.record_validator.validate_python({
-                    "doc_id": doc.id, "type": fact_type.name, "start": draft.start + offset, "end": draft.end + offset,
-                    "text": doc.text[draft.start:draft.end], "rule": cand.rule_id,
-                    "value": draft.value if not offset or draft.value.get("range_id") is None
-                    else {**draft.value, "range_id": draft.value["range_id"] + offset},
-                    "plugin": info.name, "rule_file": rule_file,
-                    "confidence": default_confidence if draft.confidence is None else draft.confidence,
-                })
-            except ValidationError as e:
-                detail = "; ".join(f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors())
-                result.problems.append(Problem("FX302", f'invalid fact from plugin "{info.name}": {detail}', where, cand.rule_id))
+            problem = None
+            if not named_right:
+                problem = f'rule id does not start with "{fact_type.name}."'
+            elif not 0 <= draft.start < draft.end <= len(doc.text):
+                problem = f"span {draft.start}:{draft.end} is outside the document"
+            else:
+                try:
+                    fact = validate({
+                        "doc_id": doc.id, "type": fact_type.name, "start": draft.start + offset,
+                        "end": draft.end + offset, "text": doc.text[draft.start:draft.end], "rule": cand.rule_id,
+                        "value": draft.value if not offset or draft.value.get("range_id") is None
+                        else {**draft.value, "range_id": draft.value["range_id"] + offset},
+                        "plugin": info.name, "rule_file": rule_file,
+                        "confidence": default_confidence if draft.confidence is None else draft.confidence,
+                    })
+                except ValidationError as e:
+                    detail = "; ".join(f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors())
+                    problem = f'invalid fact from plugin "{info.name}": {detail}'
+            if problem is not None:
+                result.problems.append(Problem("FX302", problem, f"{doc.id}:{draft.start + offset}", cand.rule_id))
                 continue
             result.facts.append(fact)
 

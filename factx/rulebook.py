@@ -120,10 +120,9 @@ class RuleSet:
 
     def matches(self, text: str) -> Iterator[tuple[Rule, regex.Match[str]]]:
         """Every rule's matches, rule by rule, each rule's as `finditer` finds them (`factx.matching`)."""
-        search = self.matcher.search
-        for rule in self.matcher.active(text, self.rules):
+        for rule, search in self.matcher.searchers(text, self.rules):
             pos = _first_position(rule, text)
-            while (m := search(text, rule, pos)) is not None:
+            while (m := search(pos)) is not None:
                 yield rule, m
                 pos = _next_position(rule, m, rejected=False)
 
@@ -136,10 +135,9 @@ class RuleSet:
         after its start, so that a rejected match hides no other. A candidate
         spans its drafts. Blocker rules (`emit = false`) never reach `build`.
         """
-        search = self.matcher.search
-        for rule in self.matcher.active(text, self.rules):
+        for rule, search in self.matcher.searchers(text, self.rules):
             pos = _first_position(rule, text)
-            while (m := search(text, rule, pos)) is not None:
+            while (m := search(pos)) is not None:
                 if not rule.emit:
                     candidate = Candidate(m.start(), m.end(), rule)
                 else:

@@ -41,7 +41,7 @@ import regex
 from pydantic import Field
 
 from factx import Candidate, Document, FactType, RangedValue, RuleSet, hookimpl
-from factx.toolkit import ascii_digits, compile_pattern, parse_number, range_drafts
+from factx.toolkit import ascii_digits, compile_pattern, normalize_key, parse_number, range_drafts
 
 VERSION = "0.1.0"
 _UNMARKED = compile_pattern(r"['’.]")  # holiday names are looked up without apostrophes and dots
@@ -164,20 +164,26 @@ class _Reader:
     def __init__(self, document: Document, rules: RuleSet, config: DateConfig):
         self.text = document.text
         self.ref = document.reference_date
-        self.rules = rules
         self.config = config
+        self.ascii = self.text.isascii()  # then every group is in ASCII digits already
         compiled = _compiled_for(rules)
         self.tense = compiled.tense
-        self.lookup = compiled.lookup
+        self.reading = compiled.reading
+        self.resolution = compiled.resolution
 
     def build(self, m: regex.Match[str]) -> Any:
-        groups = {k: ascii_digits(v) for k, v in m.groupdict().items() if v is not None}
+        groups = {name: v for name, v in zip(_group_names(m.re), m.groups()) if name and v is not None}
+        if not self.ascii:
+            groups = {k: ascii_digits(v) for k, v in groups.items()}
         if "high" in groups:
             return self._range(m, groups)
-        parts = self.parts(groups)
-        if parts is None:
+        key = tuple(groups.items())
+        reading = self.reading(key, self.ref, self.config)
+        if reading.parts is None:
             return None
-        return self.value(parts, m.start(), m.end())
+        if reading.settled:
+            return self.value_of(reading.parts, reading.resolved)
+        return self.value(reading.parts, m.start(), m.end(), key)
 
     def _range(self, m: regex.Match[str], groups: dict[str, str]) -> Any:
         first = {k: v for k, v in groups.items() if not k.endswith("2") and k not in ("low", "high")}
@@ -189,7 +195,7 @@ class _Reader:
             if end - start > 10:
                 return None  # "2015-32" is no stretch of years news writes so
             second["year"] = str(end)
-        a, b = self.parts(first), self.parts(second)
+        a, b = (self.reading(tuple(g.items()), self.ref, self.config).parts for g in (first, second))
         if a is None or b is None:
             return None
         a, b = _share_fields(a, b)
@@ -198,7 +204,46 @@ class _Reader:
             return None
         return range_drafts(m, low, high)
 
-    # -- reading groups --
+    # -- values --
+
+    def value(self, parts: Parts, start: int, end: int, key: _Key | None = None) -> dict[str, Any] | None:
+        """The value of the parts of a match at start:end; given the `key` of its groups, resolved through
+        the cache shared by every document with the same reference date, settings and lean."""
+        try:
+            if key is None:
+                resolved = _resolve(parts, self.ref, lambda: self.direction(start, end))
+            else:
+                resolved = self.resolution(key, self.ref, self.config, self.direction(start, end))
+        except (OverflowError, ValueError):
+            if not _near_calendar_edge(self.ref):
+                raise
+            return None  # "next week" from 9999-12-31 is past the last day `date` holds: this date alone is dropped
+        return self.value_of(parts, resolved)
+
+    def value_of(self, parts: Parts, resolved: Resolved | None) -> dict[str, Any] | None:
+        """The fact's value: the resolved TIMEX3 with its modifier, and the reference date if it went into it."""
+        if resolved is None:
+            return None
+        return {"timex": resolved.timex, "grain": resolved.grain, "mod": parts.mod,
+                "reference": self.ref if resolved.relative else None,
+                "approximation": "about" if parts.mod == "APPROX" else None}
+
+    def direction(self, start: int, end: int) -> Lean:
+        """Which way a year-less date leans: the setting, else the tense of its clause, else neither (nearest)."""
+        if self.config.prefer:
+            return Lean(self.config.prefer, firm=True)
+        direction, near = self.tense(self.text, start, end)
+        return Lean(direction, near=near)
+
+
+class _Fields:
+    """Reads a match's groups into Parts, against a reference date and the settings."""
+
+    def __init__(self, compiled: _Compiled, ref: date | None, config: DateConfig):
+        self.lookup = compiled.lookup
+        self.lists = compiled.lists
+        self.ref = ref
+        self.config = config
 
     def parts(self, g: Mapping[str, str]) -> Parts | None:
         """The Parts a match's groups give, or None when they do not make a date (month 13, day 32)."""
@@ -279,7 +324,7 @@ class _Reader:
             if len(digits) == 2:
                 return _two_digit_year(int(digits), self.ref)
             return None
-        return _year_from_words(text, self.rules.lists), True
+        return _year_from_words(text, self.lists), True
 
     def _ordinal(self, text: str) -> int:
         """A day, quarter or month number written 4, 04, 4th or fourth."""
@@ -300,30 +345,17 @@ class _Reader:
         """A whole count of units below a thousand ("in 1985 qtr" counts no quarters), else None."""
         if text.casefold() in ("a", "an"):
             return 1
-        value = parse_number(text, self.rules.lists)
+        value = parse_number(text, self.lists)
         return int(value) if value == int(value) and 0 < value < 1000 else None
 
-    # -- values --
 
-    def value(self, parts: Parts, start: int, end: int) -> dict[str, Any] | None:
-        try:
-            resolved = _resolve(parts, self.ref, lambda: self.direction(start, end))
-        except (OverflowError, ValueError):
-            if not _near_calendar_edge(self.ref):
-                raise
-            return None  # "next week" from 9999-12-31 is past the last day `date` holds: this date alone is dropped
-        if resolved is None:
-            return None
-        return {"timex": resolved.timex, "grain": resolved.grain, "mod": parts.mod,
-                "reference": self.ref if resolved.relative else None,
-                "approximation": "about" if parts.mod == "APPROX" else None}
-
-    def direction(self, start: int, end: int) -> Lean:
-        """Which way a year-less date leans: the setting, else the tense of its clause, else neither (nearest)."""
-        if self.config.prefer:
-            return Lean(self.config.prefer, firm=True)
-        direction, near = self.tense(self.text, start, end)
-        return Lean(direction, near=near)
+@lru_cache(maxsize=1024)
+def _group_names(pattern: regex.Pattern[str]) -> tuple[str | None, ...]:
+    """The name of each group of a pattern, by number (None if unnamed): `groupdict` is slow with `regex`."""
+    names: list[str | None] = [None] * pattern.groups
+    for name, number in pattern.groupindex.items():
+        names[number - 1] = name
+    return tuple(names)
 
 
 _CALENDAR_EDGE = 100  # years: no expression reaches further from its reference without `_add`'s own guard
@@ -822,17 +854,24 @@ class _TenseReader:
     _STOP = compile_pattern(r"[.!?;](?=\s|$)|\n(?:\s*\n|[ \t]+)")
     _LAST_STOP = compile_pattern(r"(?r)[.!?;](?=\s|$)|\n(?:\s*\n|[ \t]+)")
     _WORD = compile_pattern(r"[A-Za-z]+|['’]ll\b")
-    # Bytes to spaces, except ASCII letters: without an apostrophe, the words of a stretch are its letter runs.
-    _LETTERS = bytes(b if chr(b).isascii() and chr(b).isalpha() else 32 for b in range(256))
+    # Bytes to spaces, except ASCII letters, to lower case: without an apostrophe, the words of a stretch are
+    # its letter runs.
+    _LETTERS = bytes(ord(chr(b).lower()) if chr(b).isascii() and chr(b).isalpha() else 32 for b in range(256))
     _AUXILIARY = frozenset({"be", "been", "being", "is", "are", "am", "get", "gets"})
     _CLAUSE_OPENERS = frozenset({"that", "because", "but", "while", "although", "whereas"})
     _NEAR_WORDS = 3
 
     def __init__(self, words: Mapping[str, str]):
-        self.markers = {tuple(phrase.replace("’", "'").split()): kind for phrase, kind in words.items()}
-        self.longest = max(len(key) for key in self.markers)
-        self.last_words = frozenset(key[-1] for key in self.markers)
-        self.reporting = frozenset(key[-1] for key, kind in self.markers.items() if kind == "report")
+        markers = {tuple(phrase.replace("’", "'").split()): kind for phrase, kind in words.items()}
+        # The phrases ending in each word, longest first (the longest one written counts), as lists to
+        # compare with a slice of words.
+        self.ending_in: dict[str, list[tuple[list[str], str]]] = {}
+        for phrase, kind in sorted(markers.items(), key=lambda item: -len(item[0])):
+            self.ending_in.setdefault(phrase[-1], []).append((list(phrase), kind))
+        self.last_words = frozenset(self.ending_in)
+        self.notable = self.last_words | self._CLAUSE_OPENERS
+        self.reporting = frozenset(key[-1] for key, kind in markers.items() if kind == "report")
+        self.future = frozenset(key[0] for key, kind in markers.items() if len(key) == 1 and kind == "future")
 
     def __call__(self, text: str, start: int, end: int) -> tuple[Direction, bool]:
         """The tense, and whether its marker comes just before the date ("reopened on Jan. 15"), a strong sign."""
@@ -840,15 +879,16 @@ class _TenseReader:
         stop = self._LAST_STOP.search(head)
         before = self._words(head[stop.end():] if stop else head)
         back = None
-        openers, last_words = self._CLAUSE_OPENERS, self.last_words
+        openers, notable = self._CLAUSE_OPENERS, self.notable
         for i in range(len(before) - 1, -1, -1):
             word = before[i]
-            if word in openers:
-                break  # "noted that Easter sales will fall": the date's clause starts at "that"
-            # Most words end no marker: the cheap test first.
-            if (word in last_words or word.endswith("ed")) and (kind := self._marker(before, i)):
-                back = (kind, len(before) - i)
-                break
+            # Most words neither open a clause nor end a marker: the cheap test first.
+            if word in notable or word.endswith("ed"):
+                if word in openers:
+                    break  # "noted that Easter sales will fall": the date's clause starts at "that"
+                if kind := self._marker(before, i):
+                    back = (kind, len(before) - i)
+                    break
         reach = back[1] - 1 if back else _CLAUSE_REACH
         if reach:  # a marker just before the date leaves no nearer word after it to look for
             tail = text[end:end + _CLAUSE_REACH]
@@ -857,7 +897,7 @@ class _TenseReader:
             for i, word in enumerate(after):
                 # A reporting verb after the date ("..., they said") dates the report, not the event,
                 # and what follows it is another clause ("held on Thursday and said it would").
-                if word in last_words or word.endswith("ed"):
+                if word in self.last_words or word.endswith("ed"):
                     if kind := self._marker(after, i):
                         if word in self.reporting:
                             break
@@ -868,37 +908,77 @@ class _TenseReader:
         """The words of a stretch, lower case: runs of ASCII letters, and "'ll"."""
         if "'ll" in stretch or "’ll" in stretch:
             return [word.lower().replace("’", "'") for word in self._WORD.findall(stretch)]
-        return stretch.encode("ascii", "replace").translate(self._LETTERS).lower().decode("ascii").split()
+        return stretch.encode("ascii", "replace").translate(self._LETTERS).decode("ascii").split()
 
     def _marker(self, words: list[str], i: int) -> Direction:
         """The tense the phrase ending at words[i] marks, or None."""
         word = words[i]
         kind = None
-        for n in range(min(self.longest, i + 1), 0, -1):
-            if (kind := self.markers.get(tuple(words[i - n + 1:i + 1]))) is not None:
+        for phrase, kind_of_phrase in self.ending_in.get(word, ()):
+            if len(phrase) <= i + 1 and words[i + 1 - len(phrase):i + 1] == phrase:
+                kind = kind_of_phrase
                 break
         if kind is None and len(word) > 4 and word.endswith("ed"):
             kind = "past"
         if kind in ("past", "report"):
             helpers = words[max(0, i - 3):i]
-            if any(self.markers.get((helper,)) == "future" for helper in helpers):
+            if not self.future.isdisjoint(helpers):
                 return "future"
             return None if helpers and helpers[-1] in self._AUXILIARY else "past"
         return None if kind == "none" else kind
 
 
+_Key = tuple[tuple[str, str], ...]  # a match's groups, as `dict.items`
+
+
+class _Reading(NamedTuple):
+    """What a match's groups say: their Parts (None if they make no date) and, if `settled`, their
+    resolved value, which then depends on no tense reading."""
+
+    parts: Parts | None
+    settled: bool = False
+    resolved: Resolved | None = None
+
+
+class _TenseAsked(Exception):
+    """A value depends on the tense of its clause, which only the document can tell."""
+
+
+def _tense_unknown() -> Lean:
+    raise _TenseAsked
+
+
+_READINGS = 2048  # readings and resolutions kept (each cache about 1.4 MB): some seven reference dates of news
+
+
 class _Compiled:
-    """What the plugin derives once from a rule set: its tense reader and a cache of word-list lookups."""
+    """What the plugin derives once from a rule set: its tense reader, and caches shared by documents and
+    threads: word-list lookups, readings (`reading(groups, ref, config)`) and the values of readings that
+    are not settled, by lean (`resolution(groups, ref, config, lean)`)."""
 
     def __init__(self, rules: RuleSet):
         self.tense = _TenseReader(rules.lists["DATE_TENSE"])
-        self._rules = rules
+        self.lists = rules.lists  # not the rule set: `_compiled` holds this weakly keyed on it
         self._looked_up: dict[tuple[str, str], Any] = {}
+        self.reading = lru_cache(maxsize=_READINGS)(self._read)
+        self.resolution = lru_cache(maxsize=_READINGS)(self._resolve_leaning)
+
+    def _read(self, groups: _Key, ref: date | None, config: DateConfig) -> _Reading:
+        parts = _Fields(self, ref, config).parts(dict(groups))
+        if parts is None:
+            return _Reading(None)
+        try:
+            return _Reading(parts, settled=True, resolved=_resolve(parts, ref, _tense_unknown))
+        except (_TenseAsked, OverflowError, ValueError):
+            return _Reading(parts)  # resolved match by match (`resolution`), raising there as `_Reader.value` expects
+
+    def _resolve_leaning(self, groups: _Key, ref: date | None, config: DateConfig, lean: Lean) -> Resolved | None:
+        return _resolve(self.reading(groups, ref, config).parts, ref, lambda: lean)
 
     def lookup(self, list_name: str, surface: str) -> Any:
         key = (list_name, surface)
         if key not in self._looked_up:
-            self._looked_up[key] = self._rules.lookup(list_name, surface)
+            self._looked_up[key] = self.lists[list_name][normalize_key(surface)]  # as `RuleSet.lookup`
         return self._looked_up[key]
 
 

@@ -38,10 +38,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 from pydantic import Field
@@ -74,7 +75,7 @@ class MoneyValue(RangedValue):
     converted: Converted | None = Field(default=None, description="The amount in the currency asked for, if any.")
 
 
-_FIELD_ORDER = {name: i for i, name in enumerate(MoneyValue.model_fields)}
+_FIELDS = tuple(MoneyValue.model_fields)  # a record's fields in this order
 
 
 # -- currency data ---------------------------------------------------------------------------------
@@ -337,9 +338,9 @@ def conversion_factors(base: str, rates: Mapping[str, Decimal], target: str, sou
 @hookimpl
 def factx_extract(document: Document, rules: RuleSet, config: MoneyConfig | None) -> list[Candidate]:
     text = document.text
-    candidates = list(rules.candidates(text, lambda rule, m: _build(rules, rule, m)))
-    drafts = sorted((d for c in candidates for d in c.drafts), key=lambda d: d.start)
     ctx = Context.of(rules)
+    candidates = list(rules.candidates(text, lambda rule, m: _build(ctx, rule, m)))
+    drafts = sorted((d for c in candidates for d in c.drafts), key=lambda d: d.start)
     if any("_family" in d.value for d in drafts):
         _resolve_families(text, drafts, ctx)
         if any("_unresolved" in d.value for d in drafts):
@@ -353,8 +354,7 @@ def factx_extract(document: Document, rules: RuleSet, config: MoneyConfig | None
 # -- from a match to a value -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Marker:
+class Marker(NamedTuple):
     """What a currency sign, code or word says: a currency, or a family left open."""
 
     code: str | None = None
@@ -364,32 +364,45 @@ class Marker:
     evidence: bool = False  # a one-letter sign ("R"), taken only where the document points to its currency
 
 
+@lru_cache(maxsize=64)
+def _group_numbers(pattern: regex.Pattern[str]) -> dict[str, int]:
+    """The number of each named group of `pattern` (`Pattern.groupindex` makes a new dict at every call)."""
+    return dict(pattern.groupindex)
+
+
+def _named_groups(m: regex.Match[str]) -> dict[str, str | None]:
+    """What `m.groupdict()` gives, read through the group numbers: several times faster."""
+    values = m.groups()
+    return {name: values[number - 1] for name, number in _group_numbers(m.re).items()}
+
+
 def _span_text(m: regex.Match[str], name: str, lo: int, hi: int) -> str | None:
     """The capture of group `name` inside [lo, hi) (a range rule holds each group twice)."""
-    if name not in m.re.groupindex:
+    number = _group_numbers(m.re).get(name)
+    if number is None:
         return None
-    for (start, end), captured in zip(m.spans(name), m.captures(name)):
+    for (start, end), captured in zip(m.spans(number), m.captures(number)):
         if lo <= start and end <= hi:
             return captured
     return None
 
 
-def _build(rules: RuleSet, rule: Rule, m: regex.Match[str]) -> Any:
-    g = m.groupdict()
+def _build(ctx: Context, rule: Rule, m: regex.Match[str]) -> Any:
+    g = _named_groups(m)
     if "low" in g:
-        return _range(rules, m)
-    value = _bound(rules, g.get)
+        return _range(ctx, m)
+    value = _bound(ctx, g.get)
     if value is None:
         return None
     if g.get("minor_num"):
-        if _currency_before(rules, m.string, m.start()):
+        if _currency_before(ctx, m.string, m.start()):
             return None  # "rmb 10 usd 20": the first number has its own currency
-        cents = parse_number(g["minor_num"], rules.lists)
+        cents = parse_number(g["minor_num"], ctx.lists)
         if cents >= 100:
             return None
         value["_amount"] += cents * HUNDREDTH
     if g.get("per"):
-        value["per"] = rules.lookup("MONEY_PER", g["per"])
+        value["per"] = ctx.lookup("MONEY_PER", g["per"])
     return [Draft(min([m.start(), *(start for start, _ in m.spans("pre"))]) if g.get("pre") else m.start(),
                   m.end(), value)]
 
@@ -397,23 +410,23 @@ def _build(rules: RuleSet, rule: Rule, m: regex.Match[str]) -> Any:
 _TOKEN_BEFORE = compile_pattern(r"(?:(?<sign>[\p{Sc}])|(?<![\p{Letter}])(?<word>\p{Letter}{3}))\s?$")
 
 
-def _currency_before(rules: RuleSet, text: str, start: int) -> bool:
+def _currency_before(ctx: Context, text: str, start: int) -> bool:
     """Whether a currency sign or code stands right before `start`."""
     m = _TOKEN_BEFORE.search(text, max(0, start - 5), start)
     if m is None:
         return False
     word = normalize_key(m["word"] or "")
-    return bool(m["sign"]) or word in rules.lists["MONEY_ISO_CODE"] or word in rules.lists["MONEY_CODE_ANYCASE"]
+    return bool(m["sign"]) or word in ctx.lists["MONEY_ISO_CODE"] or word in ctx.lists["MONEY_CODE_ANYCASE"]
 
 
-def _bound(rules: RuleSet, part, scale_from: Decimal | None = None) -> dict | None:
+def _bound(ctx: Context, part, scale_from: Decimal | None = None) -> dict | None:
     """The value of one amount, its groups read with `part(name)`, or None when it names no currency."""
-    marker = _marker(rules, part)
+    marker = _marker(ctx, part)
     if marker is None:
         return None
     scale_word = part("scale") or part("scale2")
-    scale = Decimal(str(rules.lookup("MONEY_SCALE", scale_word))) if scale_word else scale_from or Decimal(1)
-    amount = parse_number(part("num"), rules.lists) * scale * marker.factor
+    scale = ctx.scale(scale_word) if scale_word else scale_from or Decimal(1)
+    amount = parse_number(part("num"), ctx.lists) * scale * marker.factor
     if abs(amount) > MAX_AMOUNT:
         return None
     value: dict[str, Any] = {"_amount": amount, "_scaled": scale_word is not None}
@@ -424,48 +437,47 @@ def _bound(rules: RuleSet, part, scale_from: Decimal | None = None) -> dict | No
     return value
 
 
-def _marker(rules: RuleSet, part) -> Marker | None:
+def _marker(ctx: Context, part) -> Marker | None:
     """Read the currency from the groups of one amount: `pre`, `post` (with `qual`, `unit`) or `minor`."""
     if unit := part("unit"):
         key = normalize_key(unit)
-        if key in rules.lists["MONEY_UNIT"]:
-            return _named(rules, rules.lists["MONEY_UNIT"][key], part("qual"))
-        if part("qual") is None and key in rules.lists["MONEY_CLDR_COMMON_WORD"]:
+        if key in ctx.lists["MONEY_UNIT"]:
+            return _named(ctx, ctx.lists["MONEY_UNIT"][key], part("qual"))
+        if part("qual") is None and key in ctx.lists["MONEY_CLDR_COMMON_WORD"]:
             return None  # "2,978 units": a count, not European Currency Units
-        marker = _named(rules, rules.lists["MONEY_CLDR_WORD"][key], part("qual"))
+        marker = _named(ctx, ctx.lists["MONEY_CLDR_WORD"][key], part("qual"))
         return marker if marker and marker.code else None  # CLDR's words count only with their country
     text = part("pre") or part("post")
     if text is None and (minor := part("minor")):
-        return _named(rules, rules.lookup("MONEY_MINOR", minor), part("qual"), HUNDREDTH)
+        return _named(ctx, ctx.lookup("MONEY_MINOR", minor), part("qual"), HUNDREDTH)
     if text is None:
         return Marker()  # a bound that takes its currency from the other bound
     key = normalize_key(text)
-    if key in rules.lists["MONEY_SIGN_GENERIC"]:
-        return _named(rules, rules.lists["MONEY_SIGN_GENERIC"][key], sign=True)
-    if key in rules.lists["MONEY_SIGN_LETTER"] and text.isupper():
-        return _named(rules, rules.lists["MONEY_SIGN_LETTER"][key], sign=True, evidence=True)
+    if key in ctx.lists["MONEY_SIGN_GENERIC"]:
+        return _named(ctx, ctx.lists["MONEY_SIGN_GENERIC"][key], sign=True)
+    if key in ctx.lists["MONEY_SIGN_LETTER"] and text.isupper():
+        return _named(ctx, ctx.lists["MONEY_SIGN_LETTER"][key], sign=True, evidence=True)
     for table in ("MONEY_SYMBOL", "MONEY_CLDR_SYMBOL", "MONEY_CODE_ANYCASE", "MONEY_RESTRICTED_UNIT"):
-        if key in rules.lists[table]:
-            found = rules.lists[table][key]
-            return _named(rules, found) if table == "MONEY_RESTRICTED_UNIT" else Marker(found or None)
+        if key in ctx.lists[table]:
+            found = ctx.lists[table][key]
+            return _named(ctx, found) if table == "MONEY_RESTRICTED_UNIT" else Marker(found or None)
     if text.endswith("$"):
         prefix = normalize_key(text[:-1])
-        found = (rules.lists["MONEY_DOLLAR_PREFIX"].get(prefix) or rules.lists["MONEY_ISO_CODE"].get(prefix)
-                 or rules.lists["MONEY_CLDR_QUALIFIER"].get(prefix))
+        found = (ctx.lists["MONEY_DOLLAR_PREFIX"].get(prefix) or ctx.lists["MONEY_ISO_CODE"].get(prefix)
+                 or ctx.lists["MONEY_CLDR_QUALIFIER"].get(prefix))
         return Marker(found) if found and " " not in found else None
     factor = _CODE_SCALE.get(text[0]) if len(text) == 4 else None
     code = normalize_key(text[1:] if factor else text)
-    if code in rules.lists["MONEY_NOT_CODE"] or code not in rules.lists["MONEY_ISO_CODE"]:
+    if code in ctx.lists["MONEY_NOT_CODE"] or code not in ctx.lists["MONEY_ISO_CODE"]:
         return None
-    return Marker(rules.lists["MONEY_ISO_CODE"][code], factor=factor or Decimal(1))
+    return Marker(ctx.lists["MONEY_ISO_CODE"][code], factor=factor or Decimal(1))
 
 
-def _named(rules: RuleSet, family: str, qualifier: str | None = None, factor: Decimal = Decimal(1),
+def _named(ctx: Context, family: str, qualifier: str | None = None, factor: Decimal = Decimal(1),
            sign: bool = False, evidence: bool = False) -> Marker | None:
     """A currency word or sign with an optional qualifier: an ISO code, a family of one, or a family left open."""
     if len(family) == 3 and family.isupper():
         return Marker(family, factor=factor)
-    ctx = Context.of(rules)
     members = ctx.members(family)
     if qualifier is not None:
         codes = ctx.qualifier_codes(qualifier)
@@ -481,27 +493,27 @@ def _named(rules: RuleSet, family: str, qualifier: str | None = None, factor: De
 _YEAR = compile_pattern(r"(?:19|20)\d\d")
 
 
-def _range(rules: RuleSet, m: regex.Match[str]) -> tuple[Draft, Draft] | None:
+def _range(ctx: Context, m: regex.Match[str]) -> tuple[Draft, Draft] | None:
     """The two bounds of a range; the first takes the scale and currency only the second writes."""
-    high = _bound(rules, lambda name: _span_text(m, name, m.start("high"), len(m.string)))
+    high = _bound(ctx, lambda name: _span_text(m, name, m.start("high"), len(m.string)))
     if high is None:
         return None
     low_scale = _span_text(m, "scale", 0, m.end("low"))
-    low_number = parse_number(_span_text(m, "num", 0, m.end("low")), rules.lists)
+    low_number = parse_number(_span_text(m, "num", 0, m.end("low")), ctx.lists)
     # A small first number shares the second's scale ("$2-3 billion"); "$500,000 to $1 million" does not.
     inherit = high["_scaled"] and low_scale is None and low_number < 1000
-    scale = Decimal(str(rules.lookup("MONEY_SCALE", _span_text(m, "scale", m.start("high"), len(m.string))))) if inherit else None
-    low = _bound(rules, lambda name: _span_text(m, name, 0, m.end("low")), scale)
+    scale = ctx.scale(_span_text(m, "scale", m.start("high"), len(m.string))) if inherit else None
+    low = _bound(ctx, lambda name: _span_text(m, name, 0, m.end("low")), scale)
     if low is None:
         return None
     low_currency = {k: v for k, v in low.items() if k in ("currency", "_family")}
     if not any(low_currency.values()) and "_family" not in high and not high.get("currency"):
         return None
     if not any(low_currency.values()) and (_YEAR.fullmatch(_span_text(m, "num", 0, m.end("low")))
-                                           or Context.of(rules).month_pattern.search(m.string, max(0, m.start("low") - 12), m.start("low"))):
+                                           or ctx.month_pattern.search(m.string, max(0, m.start("low") - 12), m.start("low"))):
         return None  # "the deficit for 1988 to 108 billion dlrs", "rose on March 6 to 3.9 billion dlrs"
     low_start = min([m.start("low"), *(start for start, _ in m.spans("pre") if start < m.end("low"))])
-    if Context.of(rules).change_pattern.search(m.string, max(0, low_start - 30), low_start):
+    if ctx.change_pattern.search(m.string, max(0, low_start - 30), low_start):
         return None  # "fell 1.31 billion dlrs to 75.39 billion": a change and a level
     high_currency = {k: v for k, v in high.items() if k in ("currency", "_family")}
     if not low_currency.get("currency") and not low_currency.get("_family"):
@@ -513,8 +525,8 @@ def _range(rules: RuleSet, m: regex.Match[str]) -> tuple[Draft, Draft] | None:
         high.update(low_currency)
     elif low_currency != high_currency:
         return None  # two currencies: a conversion or a change, not a range
-    if m.groupdict().get("per"):
-        low["per"] = high["per"] = rules.lookup("MONEY_PER", m.group("per"))
+    if _named_groups(m).get("per"):
+        low["per"] = high["per"] = ctx.lookup("MONEY_PER", m.group("per"))
     rid = low_start
     return (Draft(low_start, m.end("low"), {**low, "range": "from", "range_id": rid}),
             Draft(m.start("high"), m.end(), {**high, "range": "to", "range_id": rid}))
@@ -530,9 +542,9 @@ class Context:
     _lock = threading.Lock()
 
     def __init__(self, rules: RuleSet):
-        self.rules = weakref.proxy(rules)  # the cache holds rule sets weakly
+        self.lists = lists = rules.lists  # not the rule set: the cache holds rule sets weakly
         self.data = currencies()
-        lists = rules.lists
+        self._scales = {key: Decimal(str(factor)) for key, factor in lists["MONEY_SCALE"].items()}
         self._members: dict[str, frozenset[str]] = {}
         self.qualifiers = {**{k: v.split() for k, v in lists["MONEY_CLDR_QUALIFIER"].items()},
                            **{k: v.split() for k, v in lists["MONEY_QUALIFIER"].items()}}
@@ -542,7 +554,7 @@ class Context:
                        **{k: v.split() for k, v in lists["MONEY_DATELINE"].items()},
                        **{k: v.split() for k, v in lists["MONEY_INSTITUTION"].items()}}
         self.cues = {**self.places, **self.qualifiers, **self.cue_words}
-        self._names: regex.Pattern[str] | None = None
+        self._named_patterns: dict[str, regex.Pattern[str] | None] = {}
         self._cue_patterns: dict[str, tuple[regex.Pattern[str], ...]] = {}
         approx = {**lists["APPROX"], **lists["MONEY_APPROX"]}
         self.approx = approx
@@ -550,7 +562,9 @@ class Context:
         self.approx_pattern = compile_pattern(r"(?ri)(?<!\w)(?:" + list_pattern(approx) + r")\s{1,3}$")
         self.month_pattern = compile_pattern(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_MONTH"]) + r")\.?\s+$")
         self.change_pattern = compile_pattern(r"(?i)(?<!\w)(?:" + list_pattern(lists["MONEY_CHANGE"]) + r")(?:\s+by)?\s+$")
-        self.dateline = compile_pattern(r"(?m)^\W{0,3}(?<place>[A-Z][A-Za-z.]*(?:[ \-][A-Z][A-Za-z.]*){0,2})\s*(?:,|\(|-)")
+        # Possessive runs: no shorter run could be followed by what comes next, so none is tried.
+        self.dateline = compile_pattern(
+            r"(?m)^\W{0,3}+(?<place>[A-Z][A-Za-z.]*+(?:[ \-][A-Z][A-Za-z.]*+){0,2})\s*+(?:,|\(|-)")
 
     @classmethod
     def of(cls, rules: RuleSet) -> Context:
@@ -566,7 +580,7 @@ class Context:
     def members(self, family: str) -> frozenset[str]:
         """The currencies of a family: those whose English name ends in one of its lemmas."""
         if family not in self._members:
-            lemmas = set(self.rules.lists["MONEY_FAMILY_LEMMAS"].get(family, family).split())
+            lemmas = set(self.lists["MONEY_FAMILY_LEMMAS"].get(family, family).split())
             self._members[family] = frozenset(c for c, lemma in self.data.lemma.items() if lemma in lemmas)
         return self._members[family]
 
@@ -577,29 +591,62 @@ class Context:
             fitting = {key for key, codes in self.cues.items() if any(c in members for c in codes)}
             qualifiers = sorted(fitting & (self.qualifiers.keys() | self.places.keys()))
             words = sorted(fitting & self.cue_words.keys())
-            # Qualifiers are names, written with a capital: checking for one first spares trying
-            # the list at every letter. The few cue words ("yuan") count in any case; two
-            # patterns scan faster than their alternation.
-            # (`\b` before a word that opens with a letter, unlike a look-behind, lets the
-            # regex engine skip ahead.)
+            # Qualifiers are names, written with a capital. The few cue words ("yuan") count
+            # in any case; two patterns scan faster than their alternation.
             self._cue_patterns[family] = (
-                *([compile_pattern(r"\b(?<!\.)(?=\p{Lu})(?i:" + list_pattern(qualifiers) + r")(?!\w)")] if qualifiers else []),
+                *([_names_pattern(qualifiers)] if qualifiers else []),
                 *([compile_pattern(r"(?i)\b(?<!\.)(?:" + list_pattern(words) + r")(?!\w)")] if words else []),
             )
         return self._cue_patterns[family]
 
-    def names(self) -> regex.Pattern[str]:
-        """Every capitalized name that points to a currency: places, institutions, qualifiers ("Kenyan")."""
-        if self._names is None:
-            keys = sorted(self.places.keys() | self.qualifiers.keys())
-            self._names = compile_pattern(r"\b(?<!\.)(?=\p{Lu})(?i:" + list_pattern(keys) + r")(?!\w)")
-        return self._names
+    def named_pattern(self, family: str) -> regex.Pattern[str] | None:
+        """The capitalized names (places, institutions, qualifiers) that point to a member of `family`,
+        with those that could hide one.
+
+        A scan for these counts the family's names as a scan for every name would, in less time.
+        A name the scan takes hides any that starts inside it, and a match starts at a word: so
+        a name stays in when it holds a word that another opens with ('Netherlands Antillean',
+        guilders, hides 'Netherlands', euros).
+        """
+        if family not in self._named_patterns:
+            members = self.members(family)
+            names = self.places.keys() | self.qualifiers.keys()
+            keys = {key for key in names
+                    if any(c in members for c in [*self.cues.get(key, ()), *self.cues.get(normalize_key(key), ())])}
+            while hiding := _hiding(names, keys):
+                keys |= hiding
+            self._named_patterns[family] = _names_pattern(sorted(keys)) if keys else None
+        return self._named_patterns[family]
+
+    def lookup(self, list_name: str, surface: str) -> Any:
+        """The value word list `list_name` gives `surface` (case and spacing ignored); KeyError if absent."""
+        return self.lists[list_name][normalize_key(surface)]
+
+    def scale(self, word: str) -> Decimal:
+        """The factor a scale word stands for ('mln' -> 1000000)."""
+        return self._scales[normalize_key(word)]
 
     def qualifier_codes(self, qualifier: str) -> list[str]:
         return self.qualifiers.get(normalize_key(qualifier), [])
 
     def default(self, family: str) -> str | None:
-        return self.rules.lists["MONEY_FAMILY_DEFAULT"].get(family) or None
+        return self.lists["MONEY_FAMILY_DEFAULT"].get(family) or None
+
+
+def _names_pattern(keys: list[str]) -> regex.Pattern[str]:
+    """A pattern of names from `keys`, each starting with a capital."""
+    # Checking for a capital first spares trying the list at every letter. (`\b` before a word
+    # that opens with a letter, unlike a look-behind, lets the regex engine skip ahead.)
+    return compile_pattern(r"\b(?<!\.)(?=\p{Lu})(?i:" + list_pattern(keys) + r")(?!\w)")
+
+
+_WORD = compile_pattern(r"\w+")
+
+
+def _hiding(names: set[str], keys: set[str]) -> set[str]:
+    """The names not in `keys` that hold a word one of `keys` opens with."""
+    openers = {_WORD.search(key).group() for key in keys}
+    return {name for name in names - keys if not openers.isdisjoint(_WORD.findall(name))}
 
 
 _PARAGRAPH = compile_pattern(r"\n\s*\n|\n {3,}")
@@ -623,7 +670,7 @@ def _resolve_families(text: str, drafts: list[Draft], ctx: Context) -> None:
                 for family, found in cues.items()}
     # Paragraph breaks bound a cue's reach: read only if there is a cue.
     breaks = [m.start() for m in _PARAGRAPH.finditer(text)] if any(cues.values()) else []
-    named: Counter[str] | None = None  # the currencies the document's names point to, read only if needed
+    most_named: dict[str, str | None] = {}  # per family, the member the document names most, read only if needed
     for draft in drafts:
         family, sign, evidence = draft.value.pop("_family", (None, False, False))
         if family is None:
@@ -639,8 +686,9 @@ def _resolve_families(text: str, drafts: list[Draft], ctx: Context) -> None:
         if code is None and not (sign and family == "dollar"):
             # "2.4 trillion pesos" in a story on Colombia: the currency of the country the document
             # names most ("$" alone keeps to the dollar its dateline gives, as wire copy writes it).
-            named = _named_codes(text, ctx) if named is None else named
-            code = _most_named(named, members)
+            if family not in most_named:
+                most_named[family] = _most_named(_named_codes(text, ctx, family), members)
+            code = most_named[family]
         if code is None and evidence:
             draft.value["_unresolved"] = True  # "R15 billion" with nothing pointing to the rand
             continue
@@ -654,10 +702,11 @@ def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
     return any(start <= at < end for start, end in spans)
 
 
-def _named_codes(text: str, ctx: Context) -> Counter[str]:
-    """How often the document names a place, institution or people of each currency's country."""
+def _named_codes(text: str, ctx: Context, family: str) -> Counter[str]:
+    """How often the document names a place, institution or people of each currency's country: exact for the members of `family`."""
     counts: Counter[str] = Counter()
-    for m in ctx.names().finditer(text):
+    pattern = ctx.named_pattern(family)
+    for m in pattern.finditer(text) if pattern else ():
         for code in ctx.cues.get(normalize_key(m.group()), ()):
             counts[code] += 1
     return counts
@@ -709,7 +758,7 @@ def _cue(text: str, draft: Draft, members: frozenset[str], cues: list[tuple[int,
 def _dateline_codes(text: str, ctx: Context) -> list[str]:
     """The currencies a dateline place at the head of the document points to ('HONG KONG, March 3 -')."""
     for m in ctx.dateline.finditer(text, 0, min(len(text), 400)):
-        codes = ctx.rules.lists["MONEY_DATELINE"].get(normalize_key(m.group("place")))
+        codes = ctx.lists["MONEY_DATELINE"].get(normalize_key(m.group("place")))
         if codes:
             return codes.split()
     return []
@@ -723,10 +772,11 @@ def _finish(text: str, draft: Draft, ctx: Context, config: MoneyConfig | None) -
     value["amount"] = as_number(amount)
     value.setdefault("currency_inferred", False)
     start = value.get("range_id", draft.start)  # a range's approximator stands before its first bound
-    if m := ctx.approx_pattern.match(text, max(0, start - 30), start):
+    # The pattern ends in a space: without one right before the amount, it need not be tried.
+    if text[start - 1:start].isspace() and (m := ctx.approx_pattern.match(text, max(0, start - 30), start)):
         value["approximation"] = ctx.approx[normalize_key(m.group().strip())]
     if config and config.convert_to and value.get("currency") in config.factors:
         value["converted"] = {"amount": float(amount * config.factors[value["currency"]]),
                               "currency": config.convert_to, "rates_date": config.rates_date}
-    draft.value = dict(sorted(value.items(), key=lambda item: _FIELD_ORDER[item[0]]))
+    draft.value = {name: value[name] for name in _FIELDS if name in value}
 

@@ -11,6 +11,7 @@ from factx import Engine, SettingsError, matching
 from factx.matching import budget
 from factx.matching.hyperscan_path import HyperscanMatcher, witness
 from factx.matching.regex_path import RegexMatcher
+from factx.matching.scanned import FOLDED, OTHER, scanned
 from factx.matching.syntax import Unsupported, guarded, parse
 from factx.rule import Rule
 from factx.rulebook import RuleSet
@@ -36,7 +37,7 @@ def both(patterns, text):
 # -- rules of every shape: what the prefilter widens must cover what regex matches ----------------
 
 WORDS = st.text("abcdeK", min_size=1, max_size=6)
-TEXT_PIECES = st.sampled_from(["a", "b", "ab", "abc", "K", "k", "\u212a", "\u017f", "s", " ", "  ", "\n", "-", ".",
+TEXT_PIECES = st.sampled_from(["a", "b", "ab", "abc", "K", "k", "\u212a", "\u017f", "s", "i", "\u0130", " ", "  ", "\n", "-", ".",
                                "1", "23", "4.5", "%", "$", "é", "中", "😀", "Abc", "ABC", "de", "x"])
 
 
@@ -113,8 +114,35 @@ LONG_WORDS = st.text("abcdeKs", min_size=1, max_size=12)
 
 
 def _as_scanned(text: str) -> str:
-    """The text as Hyperscan sees it: every character one byte, any beyond Latin-1 as 0x80."""
-    return text.encode("latin-1", errors="factx.non_ascii").decode("latin-1")
+    """The text as Hyperscan sees it, a byte a character (`factx.matching.scanned`)."""
+    return scanned(text).decode("latin-1")
+
+
+def test_the_scanned_text_folds_exactly_the_characters_regex_pairs_with_ascii_letters():
+    """Outside ASCII, `regex` matches "İ", the Kelvin sign and "ſ" case-insensitively with an ASCII
+    letter, and nothing else: those are scanned as their letter, any other as one byte."""
+    from factx.matching.charsets import ranges
+    from factx.matching.syntax import I, Chars
+
+    paired = {chr(c): letter for letter in "abcdefghijklmnopqrstuvwxyz"
+              for first, last in ranges(Chars(letter, I)) for c in range(max(first, 0x80), last + 1)}
+    assert paired == FOLDED
+    assert scanned("Kelvin \u212a, \u017fign, \u0130stanbul, é, 中, 😀") == b"\xebelvin k, sign, istanbul, \x80, \x80, \x80"
+    assert OTHER == 0x80
+
+
+def test_expressions_are_compiled_case_sensitive_where_hyperscan_misses_matches():
+    """Hyperscan 5.4.12 compiled this expression (a widened date.year_mod, reversed) case-insensitive
+    and missed its match in this reversed text ("by the end of 1987.\n    A decl"); compiled
+    case-sensitive, as every expression now is, it finds it."""
+    from factx.matching.hyperscan_path import _compile
+
+    expression = (r"[0-9][0-9](?:[0-9]1|[0-1]2)(?:[\x09-\x0d\ ]+(?:lacsif|radnelac))?[\x09-\x0d\ \-]+"
+                  r"(?:yletamixorppa|fo[\x09-\x0d\ ]+dne)")
+    data = b"lced A    \n.7891 fo dne eht yb rehgih\nd"
+    ends = []
+    _compile([(0, expression)]).scan(data, match_event_handler=lambda *report: ends.append(report[2]))
+    assert ends == [data.index(b" eht")]
 
 
 def assert_widened_cover(pattern: str, text: str) -> None:
@@ -133,7 +161,7 @@ def assert_widened_cover(pattern: str, text: str) -> None:
             widened = expression(parsed, keep=keep)
         except Unsupported:
             return
-        loose = regex.compile(widened, regex.IGNORECASE)
+        loose = regex.compile(widened)
         assert [p for p in starts if not loose.match(scanned, p)] == [], (keep, widened)
 
 

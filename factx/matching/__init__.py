@@ -3,10 +3,11 @@
 A rule's matches in a text are found from its start: the leftmost match,
 then the leftmost one from where it ends, and so on, as `finditer` finds
 them (a pattern read backwards, `(?r)`, from the end). A matcher answers one
-question, `search`: the first match of a rule from a position on, which is
-what `pattern.search(text, pos)` gives, an empty match being none. The rule
-set (`factx.rulebook.RuleSet`) goes through a text with it, and where its
-plugin rejects a match, goes on from just after that match's start.
+question for each rule that may match in a text, `search`: the first match
+of the rule from a position on, which is what `pattern.search(text, pos)`
+gives, an empty match being none. The rule set (`factx.rulebook.RuleSet`)
+goes through a text with it, and where its plugin rejects a match, goes on
+from just after that match's start.
 
 Two matchers give exactly the same answers:
 
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -43,13 +44,11 @@ class Matcher(Protocol):
     name: str
     unscanned: dict[str, str]  # rule id -> why it is searched the `regex` way
 
-    def active(self, text: str, rules: Sequence[Rule]) -> list[Rule]:
-        """Those of `rules` that may match in `text`, in order (a scan rules the others out)."""
-        ...
-
-    def search(self, text: str, rule: Rule, pos: int) -> regex.Match[str] | None:
-        """The first non-empty match of `rule` (one the matcher was built for) in `text` from `pos` on:
-        starting at or after `pos`, or, for a rule read backwards, ending at or before it."""
+    def searchers(self, text: str, rules: Sequence[Rule]
+                  ) -> Iterator[tuple[Rule, Callable[[int], regex.Match[str] | None]]]:
+        """Those of `rules` that may match in `text`, in order (a scan rules the others out), each with
+        its `search`: the rule's first non-empty match in `text` from a position on, starting at or
+        after it, or, for a rule read backwards, ending at or before it; None if there is none."""
         ...
 
 

@@ -11,12 +11,12 @@ scanned, so no match tried here is empty.
 """
 from __future__ import annotations
 
-import codecs
+import functools
 import itertools
 import threading
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import hyperscan
@@ -25,15 +25,14 @@ import regex
 from factx import stored
 from factx.matching import budget
 from factx.matching.regex_path import search
+from factx.matching.scanned import scanned
 
 if TYPE_CHECKING:
     from factx.rule import Rule
 
-# Bytes, every character scanned as one byte (`_NON_ASCII`); case-insensitive, as the expressions
+# Bytes, every character scanned as one (`factx.matching.scanned`); case-sensitive, as the expressions
 # are written (`prefilter._class`).
-_FLAGS = hyperscan.HS_FLAG_CASELESS
-_NON_ASCII = "factx.non_ascii"
-codecs.register_error(_NON_ASCII, lambda e: ("\x80" * (e.end - e.start), e.end))
+_FLAGS = 0
 # Hyperscan refuses longer expressions.
 MAX_EXPRESSION = 15000
 # Where a widened pattern would start more often than this (a share of positions), trying the rule
@@ -46,7 +45,7 @@ MAX_FAILURES = 3
 
 
 def _version() -> str:
-    return getattr(hyperscan, "__version__", "") + "\0" + str(hyperscan.HS_CPU_FEATURES_AVX2)
+    return getattr(hyperscan, "__version__", "") + "\0" + str(hyperscan.HS_CPU_FEATURES_AVX2) + "\0scanned-6"
 
 
 def witness(pattern: str) -> tuple[str | None, str]:
@@ -86,7 +85,7 @@ def witness(pattern: str) -> tuple[str | None, str]:
 def _compile(members: list[tuple[int, str]]) -> hyperscan.Database:
     """A database of (id, expression) pairs."""
     db = hyperscan.Database()
-    db.compile(expressions=[e.encode() for _, e in members], ids=[slot for slot, _ in members],
+    db.compile(expressions=[e.encode("latin-1") for _, e in members], ids=[slot for slot, _ in members],
                elements=len(members), flags=_FLAGS)
     return db
 
@@ -95,6 +94,9 @@ def _group_of(rule: Rule) -> str:
     """The rules factx ships share a database; any other rule file has one of its own, so that
     adding a rules folder compiles only its own rules (each database is kept on disk)."""
     return "rules/" if rule.file.startswith("rules/") else rule.file
+
+
+_Placed = tuple[int, "int | None", "Rule"]  # a rule's place in its sequence, its expression's number, the rule
 
 
 class HyperscanMatcher:
@@ -121,34 +123,30 @@ class HyperscanMatcher:
                     self._slot[id(rule)] = first + slot
                 self._databases.append((hyperscan.loadb(blob, hyperscan.HS_MODE_BLOCK), first))
         self._local = threading.local()
+        self._plans: dict[int, tuple[Sequence[Rule], list[_Placed], dict[int, _Placed]]] = {}
 
-    def active(self, text: str, rules: Sequence[Rule]) -> list[Rule]:
+    def searchers(self, text: str, rules: Sequence[Rule]
+                  ) -> Iterator[tuple[Rule, Callable[[int], regex.Match[str] | None]]]:
         starts = self._starts(text)
-        slots = self._slot
-        return [rule for rule in rules if (slot := slots.get(id(rule))) is None or slot in starts]
+        spent = budget.current()
+        unscanned, by_slot = self._plan(rules)
+        # Only the rules reported in the text (a few of many), in their order.
+        for _, slot, rule in sorted([*unscanned, *(by_slot[slot] for slot in starts.keys() & by_slot.keys())]):
+            if slot is None:
+                yield rule, functools.partial(search, rule, text)
+            else:
+                yield rule, _trier(rule, text, starts[slot], spent)
 
-    def search(self, text: str, rule: Rule, pos: int) -> regex.Match[str] | None:
-        slot = self._slot.get(id(rule))
-        if slot is None:
-            return search(rule, text, pos)
-        starts = self._starts(text).get(slot)
-        if starts is None:
-            return None
-        found = budget.current()
-        timeout = None if found is None else found.timeout(rule.id, rule.guarded)
-        if timeout == 0:
-            return None
-        match = rule.pattern.match
-        try:
-            for i in range(bisect_left(starts, pos), len(starts)):
-                m = match(text, starts[i]) if timeout is None else match(text, starts[i], timeout=timeout)
-                if m is not None:
-                    return m  # never empty: a rule that can match empty is not scanned
-                if found is not None and not i % 256 and found.timeout(rule.id, rule.guarded) == 0:
-                    return None  # the document's time ran out among many places to try
-        except TimeoutError:
-            found.ran_out(rule.id, timeout)
-        return None
+    def _plan(self, rules: Sequence[Rule]) -> tuple[list[_Placed], dict[int, _Placed]]:
+        """The unscanned rules of a sequence, and its scanned ones by expression number, each with its
+        place in the sequence; worked out once per sequence."""
+        kept = self._plans.get(id(rules))
+        if kept is None or kept[0] is not rules:
+            placed = [(i, self._slot.get(id(rule)), rule) for i, rule in enumerate(rules)]
+            # The sequence is kept with its plan, so that its id is not reused while the plan is.
+            kept = self._plans[id(rules)] = (rules, [p for p in placed if p[1] is None],
+                                             {p[1]: p for p in placed if p[1] is not None})
+        return kept[1], kept[2]
 
     def _starts(self, text: str) -> dict[int, list[int]]:
         """Per expression reported in `text`, where its rule may start, in order.
@@ -162,8 +160,8 @@ class HyperscanMatcher:
         return local.starts
 
     def _scan(self, text: str) -> dict[int, list[int]]:
-        # One byte per character (non-ASCII ones as bytes 0x80-0xFF), so offsets are `str` indices.
-        data = text[::-1].encode("latin-1", errors=_NON_ASCII)
+        # One byte per character, so offsets are `str` indices.
+        data = scanned(text[::-1])
         size = len(text)
         found: defaultdict[int, list[int]] = defaultdict(list)
         for (db, first), scratch in zip(self._databases, self._scratches()):
@@ -181,6 +179,31 @@ class HyperscanMatcher:
         if getattr(local, "scratches", None) is None:
             local.scratches = [hyperscan.Scratch(db) for db, _ in self._databases]
         return local.scratches
+
+
+def _trier(rule: Rule, text: str, places: list[int], spent: budget.Budget | None
+           ) -> Callable[[int], regex.Match[str] | None]:
+    """The rule's `search` in `text`: its pattern tried at each of `places` from a position on,
+    within the document's budget (`spent`)."""
+    match = rule.pattern.match
+    rule_id, guarded = rule.id, rule.guarded
+
+    def search(pos: int) -> regex.Match[str] | None:
+        timeout = None if spent is None else spent.timeout(rule_id, guarded)
+        if timeout == 0:
+            return None
+        try:
+            for i in range(bisect_left(places, pos), len(places)):
+                m = match(text, places[i]) if timeout is None else match(text, places[i], timeout=timeout)
+                if m is not None:
+                    return m  # never empty: a rule that can match empty is not scanned
+                if spent is not None and not i % 256 and spent.timeout(rule_id, guarded) == 0:
+                    return None  # the document's time ran out among many places to try
+        except TimeoutError:
+            spent.ran_out(rule_id, timeout)
+        return None
+
+    return search
 
 
 def _scan_plan(members: list[Rule]) -> tuple[list[tuple[str | None, str]], bytes | None]:

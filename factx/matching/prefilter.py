@@ -4,9 +4,10 @@ The widened expression matches at least every span the rule's pattern
 matches (a superset): lookarounds and position tests (`\\b`, `^`) are
 dropped, groups of any kind become plain, a call or backreference is written
 out as the group's own pattern, a conditional takes both branches, and large
-repeat counts are loosened. A single-character part becomes the characters
-`regex` gives it: exactly in ASCII, and beyond ASCII where they are few,
-else any non-ASCII character (large Unicode classes make large automata).
+repeat counts are loosened. A single-character part becomes the bytes that
+the characters `regex` gives it are scanned as (`factx.matching.scanned`):
+exactly in ASCII, case and all, and one byte for nearly all the others
+(large Unicode classes make large automata).
 
 Written `reversed`, the expression matches the mirror image of those spans
 in the reversed text: scanning that, every place where a match of the rule
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 import regex
 
 from factx.matching import charsets
+from factx.matching.scanned import FOLDED, OTHER, byte_of
 from factx.matching.syntax import (
     Alt,
     Assert,
@@ -85,7 +87,7 @@ class _Part:
 
 _NOTHING = _Part("", 1.0)
 # An expression for one character: a quantifier needs no group around it.
-_ONE = regex.compile(r"(?<c>[A-Za-z0-9]|\\[^x]|\\x[0-9a-f]{2}|\[[^\[\]]*\])|\(\?-i:(?&c)\)")
+_ONE = regex.compile(r"[^\W_]|\\[^x]|\\x[0-9a-f]{2}|\[[^\[\]]*\]")
 
 
 def expression(parsed: Parsed, reverse: bool = False, keep: int | None = None) -> str:
@@ -148,9 +150,11 @@ class _Widen:
         self.keep = keep
         self.calling: list[str] = []
         self.caseless = 0  # inside a backreference
-        self._walked: dict[int, _Part | None] = {}
-        self._widths: dict[int, tuple[int, int | None]] = {}
-        self._collected: dict[int, frozenset] = {}
+        # Memos by node identity; each entry holds its node, so that a node made for the moment (the
+        # rest of a cut alternation) stays alive and its id cannot be taken by another's.
+        self._walked: dict[int, tuple[object, _Part | None]] = {}
+        self._widths: dict[int, tuple[object, tuple[int, int | None]]] = {}
+        self._collected: dict[int, tuple[object, frozenset]] = {}
 
     def whole(self, tree) -> _Part:
         """The expression for a whole pattern; Unsupported if it matches nowhere or the empty string."""
@@ -165,10 +169,10 @@ class _Widen:
         """The expression for `node`; `_NOTHING` for what consumes nothing, None for what never matches."""
         plain = not self.calling
         if plain and id(node) in self._walked:
-            return self._walked[id(node)]
+            return self._walked[id(node)][1]
         found = self._walk(node)
         if plain:
-            self._walked[id(node)] = found
+            self._walked[id(node)] = node, found
         return found
 
     def _walk(self, node) -> _Part | None:
@@ -206,8 +210,8 @@ class _Widen:
 
     def width(self, node) -> tuple[int, int | None]:
         if id(node) not in self._widths:
-            self._widths[id(node)] = width(node, self.groups)
-        return self._widths[id(node)]
+            self._widths[id(node)] = node, width(node, self.groups)
+        return self._widths[id(node)][1]
 
     def ranges(self, node: Chars) -> charsets.Ranges:
         return charsets.ranges(Chars(node.source, node.flags | I) if self.caseless else node)
@@ -278,7 +282,7 @@ class _Widen:
         """The character ranges `node` may match."""
         plain = not self.calling
         if plain and id(node) in self._collected:
-            return self._collected[id(node)]
+            return self._collected[id(node)][1]
         found: frozenset = frozenset()
         if isinstance(node, Chars):
             found = frozenset(self.ranges(node))
@@ -297,7 +301,7 @@ class _Widen:
                 self.calling.pop()
                 self.caseless -= isinstance(node, Backref)
         if plain:
-            self._collected[id(node)] = found
+            self._collected[id(node)] = node, found
         return found
 
 
@@ -337,35 +341,29 @@ def _repeat(inner: _Part | None, low: int, high: int | None) -> _Part | None:
 
 @functools.lru_cache(maxsize=4096)
 def _class(ranges: charsets.Ranges) -> _Part | None:
-    """The ASCII part of `ranges` exactly, and any non-ASCII character (scanned as one byte, 0x80-0xFF).
-
-    Expressions are compiled case-insensitive (`CASELESS`), which keeps word lists short: a class
-    holding both cases of each of its letters is written in lower case; any other is written
-    as it is, case-sensitive (`(?-i:...)`).
-    """
+    """The bytes the characters of `ranges` are scanned as (`factx.matching.scanned`): the ASCII
+    ones exactly, the few folded to an ASCII letter as that letter, any other as 0x80."""
     if not ranges:
         return None
     points = {c for a, b in ranges if a <= 0x7F for c in range(a, min(b, 0x7F) + 1)}
     rate = sum(_FREQUENCY[c] for c in points)
-    caseless = all(ord(chr(c).swapcase()) in points for c in points if chr(c).isalpha())
-    if caseless:
-        points = {c for c in points if not chr(c).isupper()}
-    found = charsets.merge((c, c) for c in sorted(points))
-    if ranges[-1][1] > 0x7F:
-        found += ((0x80, 0xFF),)
+    beyond = [(max(a, 0x80), b) for a, b in ranges if b > 0x7F]
+    folded = {char for char in FOLDED if any(a <= ord(char) <= b for a, b in beyond)}
+    found = {byte_of(c) for c in points} | {byte_of(ord(char)) for char in folded}
+    if sum(b - a + 1 for a, b in beyond) > len(folded):
+        found.add(OTHER)
         rate += _NON_ASCII_SHARE
-    if len(found) == 1 and found[0][0] == found[0][1]:
-        text = _byte(found[0][0])
-    else:
-        text = "[" + "".join(_byte(a) if a == b else f"{_byte(a)}-{_byte(b)}" for a, b in found) + "]"
-    if not caseless:
-        text = f"(?-i:{text})"
-    return _Part(text, rate)
+    spans = charsets.merge((c, c) for c in sorted(found))
+    if len(spans) == 1 and spans[0][0] == spans[0][1]:
+        return _Part(_byte(spans[0][0]), rate)
+    return _Part("[" + "".join(_byte(a) if a == b else f"{_byte(a)}-{_byte(b)}" for a, b in spans) + "]", rate)
 
 
 def _byte(value: int) -> str:
+    """A byte as written in an expression: a letter or digit as itself (a capital's byte, above 0xE0,
+    as its Latin-1 character: expressions are Latin-1 bytes), else escaped."""
     char = chr(value)
-    if char.isascii() and char.isalnum():
+    if char.isalnum() and value < 0x100:
         return char
     return f"\\x{value:02x}" if value > 0x7E or not char.isprintable() else "\\" + char
 

@@ -1,7 +1,8 @@
 """The `regex` matcher: each rule searched for through the text by the `regex` package."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from factx.matching import budget
@@ -47,8 +48,7 @@ class RegexMatcher:
     def __init__(self, rules: Sequence[Rule]):
         self.unscanned = {rule.id: "the regex matcher scans no rule" for rule in rules}
 
-    def active(self, text: str, rules: Sequence[Rule]) -> list[Rule]:
-        return list(rules)
-
-    def search(self, text: str, rule: Rule, pos: int) -> regex.Match[str] | None:
-        return search(rule, text, pos)
+    def searchers(self, text: str, rules: Sequence[Rule]
+                  ) -> Iterator[tuple[Rule, Callable[[int], regex.Match[str] | None]]]:
+        for rule in rules:
+            yield rule, functools.partial(search, rule, text)
