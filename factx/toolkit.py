@@ -10,7 +10,9 @@ Numbers and signs (read with the shared word lists of `rules/common.toml`;
     parse_number("two and a half", rules)     # Decimal('2.5')
     sign_of("minus", rules) * parse_number("3", rules)
 
-Matches to values: `approximation(match, rules)` reads the `approx` group that
+Matches to values: `named_groups(match)` is `match.groupdict()` at half its
+cost with `regex`, and `group_numbers(pattern)` each named group's number (for
+`match.spans(n)` and `match.captures(n)`); `approximation(match, rules)` reads the `approx` group that
 the shared `{APPROX_BEFORE}` macro captures; `range_drafts(match, low, high)`
 makes the two bounds of a range; `as_number(Decimal)` is an int when whole.
 `Draft` and `Candidate` are what `factx_extract` returns (see `RuleSet.candidates`).
@@ -32,8 +34,10 @@ cache; `@stored(...)` keeps data derived from a big library on disk.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from factx.candidates import Candidate, Draft, range_drafts
@@ -54,8 +58,8 @@ Lists = Mapping[str, Mapping[str, Any]]
 
 __all__ = [
     "Candidate", "Draft", "Rule", "RuleSet", "approximation", "as_number", "ascii_digits", "compile_pattern",
-    "convert", "factor", "list_pattern", "lookup", "normalize_key", "parse_number", "range_drafts", "sign_of",
-    "stored", "unit_registry",
+    "convert", "factor", "group_numbers", "list_pattern", "lookup", "named_groups", "normalize_key", "parse_number",
+    "range_drafts", "sign_of", "stored", "unit_registry",
 ]
 
 
@@ -77,9 +81,24 @@ def sign_of(text: str | None, rules: RuleSet | Lists) -> int:
     return _sign_of(text, _lists(rules))
 
 
+@functools.lru_cache(maxsize=1024)
+def group_numbers(pattern: regex.Pattern[str]) -> Mapping[str, int]:
+    """Each named group of `pattern` with its number, in order: `pattern.groupindex`, which `regex`
+    makes anew at every call, made once (read-only)."""
+    return MappingProxyType(dict(pattern.groupindex))
+
+
+def named_groups(match: regex.Match[str]) -> dict[str, str | None]:
+    """What `match.groupdict()` gives (each named group's text, None where it took no part), read
+    through the groups' numbers: about half the cost with `regex`."""
+    values = match.groups()
+    return {name: values[number - 1] for name, number in group_numbers(match.re).items()}
+
+
 def approximation(match: regex.Match[str], rules: RuleSet, group: str = "approx") -> str | None:
     """The canonical approximation ("about", "more_than"...) of the hedge `{APPROX_BEFORE}` captured, or None."""
-    written = match.groupdict().get(group)
+    number = group_numbers(match.re).get(group)
+    written = match.group(number) if number is not None else None
     return rules.lookup("APPROX", written) if written else None
 
 

@@ -41,7 +41,7 @@ import regex
 from pydantic import Field
 
 from factx import Candidate, Document, FactType, RangedValue, RuleSet, hookimpl
-from factx.toolkit import ascii_digits, compile_pattern, normalize_key, parse_number, range_drafts
+from factx.toolkit import ascii_digits, compile_pattern, named_groups, normalize_key, parse_number, range_drafts
 
 VERSION = "0.1.0"
 _UNMARKED = compile_pattern(r"['’.]")  # holiday names are looked up without apostrophes and dots
@@ -172,7 +172,7 @@ class _Reader:
         self.resolution = compiled.resolution
 
     def build(self, m: regex.Match[str]) -> Any:
-        groups = {name: v for name, v in zip(_group_names(m.re), m.groups()) if name and v is not None}
+        groups = {name: v for name, v in named_groups(m).items() if v is not None}
         if not self.ascii:
             groups = {k: ascii_digits(v) for k, v in groups.items()}
         if "high" in groups:
@@ -347,15 +347,6 @@ class _Fields:
             return 1
         value = parse_number(text, self.lists)
         return int(value) if value == int(value) and 0 < value < 1000 else None
-
-
-@lru_cache(maxsize=1024)
-def _group_names(pattern: regex.Pattern[str]) -> tuple[str | None, ...]:
-    """The name of each group of a pattern, by number (None if unnamed): `groupdict` is slow with `regex`."""
-    names: list[str | None] = [None] * pattern.groups
-    for name, number in pattern.groupindex.items():
-        names[number - 1] = name
-    return tuple(names)
 
 
 _CALENDAR_EDGE = 100  # years: no expression reaches further from its reference without `_add`'s own guard

@@ -38,7 +38,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -48,7 +47,17 @@ import regex
 from pydantic import Field
 
 from factx import Candidate, Document, Draft, FactType, RangedValue, Rule, RuleSet, Value, hookimpl
-from factx.toolkit import as_number, compile_pattern, list_pattern, normalize_key, parse_number, stored, unit_registry
+from factx.toolkit import (
+    as_number,
+    compile_pattern,
+    group_numbers,
+    list_pattern,
+    named_groups,
+    normalize_key,
+    parse_number,
+    stored,
+    unit_registry,
+)
 
 VERSION = "0.1.0"
 HUNDREDTH = Decimal("0.01")
@@ -364,21 +373,9 @@ class Marker(NamedTuple):
     evidence: bool = False  # a one-letter sign ("R"), taken only where the document points to its currency
 
 
-@lru_cache(maxsize=64)
-def _group_numbers(pattern: regex.Pattern[str]) -> dict[str, int]:
-    """The number of each named group of `pattern` (`Pattern.groupindex` makes a new dict at every call)."""
-    return dict(pattern.groupindex)
-
-
-def _named_groups(m: regex.Match[str]) -> dict[str, str | None]:
-    """What `m.groupdict()` gives, read through the group numbers: several times faster."""
-    values = m.groups()
-    return {name: values[number - 1] for name, number in _group_numbers(m.re).items()}
-
-
 def _span_text(m: regex.Match[str], name: str, lo: int, hi: int) -> str | None:
     """The capture of group `name` inside [lo, hi) (a range rule holds each group twice)."""
-    number = _group_numbers(m.re).get(name)
+    number = group_numbers(m.re).get(name)
     if number is None:
         return None
     for (start, end), captured in zip(m.spans(number), m.captures(number)):
@@ -388,7 +385,7 @@ def _span_text(m: regex.Match[str], name: str, lo: int, hi: int) -> str | None:
 
 
 def _build(ctx: Context, rule: Rule, m: regex.Match[str]) -> Any:
-    g = _named_groups(m)
+    g = named_groups(m)
     if "low" in g:
         return _range(ctx, m)
     value = _bound(ctx, g.get)
@@ -525,7 +522,7 @@ def _range(ctx: Context, m: regex.Match[str]) -> tuple[Draft, Draft] | None:
         high.update(low_currency)
     elif low_currency != high_currency:
         return None  # two currencies: a conversion or a change, not a range
-    if _named_groups(m).get("per"):
+    if named_groups(m).get("per"):
         low["per"] = high["per"] = ctx.lookup("MONEY_PER", m.group("per"))
     rid = low_start
     return (Draft(low_start, m.end("low"), {**low, "range": "from", "range_id": rid}),

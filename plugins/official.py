@@ -9,7 +9,7 @@ import regex
 from pydantic import Field
 
 from factx import Candidate, Document, Draft, FactType, Rule, RuleSet, Value, hookimpl
-from factx.toolkit import compile_pattern, normalize_key, stored
+from factx.toolkit import compile_pattern, group_numbers, named_groups, normalize_key, stored
 
 VERSION = "0.1.0"
 
@@ -74,7 +74,7 @@ def _holds(rules: RuleSet, title: str, head: str) -> bool:
 
 def _draft(rules: RuleSet, m: regex.Match[str]) -> Draft | None:
     """The fact a match makes, or None where a check the pattern cannot make rejects it."""
-    g = {name: text for name, text in m.groupdict().items() if text}
+    g = {name: text for name, text in named_groups(m).items() if text}
     if "indef" in g or not _destination_holds(rules, m, g):
         return None
     title_span = [_title_start(m, g), m.end("dest") if "dest" in g else m.end("title")]
@@ -104,7 +104,7 @@ def _destination_holds(rules: RuleSet, m: regex.Match[str], g: dict[str, str]) -
     if "dest" not in g or _is_destination(rules, g["dest"]):
         return True
     del g["dest"]
-    return "person" in m.groupdict() or "pre" in g or not _is_bare_head(rules, g["title"])
+    return "person" in group_numbers(m.re) or "pre" in g or not _is_bare_head(rules, g["title"])
 
 
 def _person_span(rules: RuleSet, m: regex.Match[str], g: dict[str, str],

@@ -10,7 +10,7 @@ import regex
 from pydantic import Field
 
 from factx import Candidate, Document, FactType, RangedValue, RuleSet, hookimpl
-from factx.toolkit import approximation, compile_pattern, convert, parse_number, range_drafts, sign_of
+from factx.toolkit import approximation, compile_pattern, convert, named_groups, parse_number, range_drafts, sign_of
 
 VERSION = "0.1.0"
 _YEAR = compile_pattern(r"(?:19|20)\d\d")
@@ -40,7 +40,7 @@ def factx_extract(document: Document, rules: RuleSet) -> list[Candidate]:
 
 
 def _build(rules: RuleSet, m: regex.Match[str]) -> Any:
-    g = m.groupdict()
+    g = named_groups(m)
     unit = rules.lookup("PERCENT_UNIT", g["unit"]) if g.get("unit") else "percentage_point"  # "a quarter-point cut"
     approx = approximation(m, rules)
     if g.get("fraction"):

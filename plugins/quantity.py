@@ -39,6 +39,7 @@ from factx.toolkit import (
     convert,
     list_pattern,
     lookup,
+    named_groups,
     parse_number,
     range_drafts,
 )
@@ -103,7 +104,7 @@ class Reading:
         self._troy: bool | None = None  # whether the document names a precious metal: read once, if needed
 
     def build(self, rule: Rule, m: regex.Match[str]) -> Any:
-        g = m.groupdict()
+        g = named_groups(m)
         per = self.per(m)
         approx = approximation(m, self.rules)
         high = self.value(g["num2"] if "num2" in g else g["num"], g.get("scale"), g["unit"], per, approx)
@@ -138,7 +139,7 @@ class Reading:
     def per(self, m: regex.Match[str]) -> str | None:
         """The rate: written after the unit, carried by the unit ("bpd"), or after what is measured
         ("300,000 barrels of oil a day")."""
-        if written := m.groupdict().get("per"):
+        if written := named_groups(m).get("per"):
             return self.rules.lookup("QUANTITY_PER", written)
         if carried := lookup(self.rules, m["unit"], "QUANTITY_UNIT_PER"):
             return carried

@@ -69,6 +69,23 @@ def test_approximation_and_lookup(rules):
     assert toolkit.lookup(rules, "points", "APPROX", "PERCENT_UNIT", default="?") == "?"
 
 
+def test_named_groups_are_what_groupdict_gives(engine):
+    """On every rule example, for every rule that matches it: duplicate names, unmatched groups and all."""
+    compared = 0
+    for rule in engine.rulebook.rules:
+        for case in rule.examples:
+            for m in rule.pattern.finditer(case.text):
+                assert toolkit.named_groups(m) == m.groupdict()
+                assert list(toolkit.named_groups(m)) == list(m.groupdict())
+                compared += 1
+    assert compared > 300
+    pattern = regex.compile(r"(?<b>x)(?<a>y)|(?<a>z)(?<b>w)")
+    assert toolkit.named_groups(pattern.match("zw")) == {"b": "w", "a": "z"}
+    assert dict(toolkit.group_numbers(pattern)) == {"b": 1, "a": 2}
+    with pytest.raises(TypeError):
+        toolkit.group_numbers(pattern)["c"] = 3  # shared between callers: read-only
+
+
 def test_as_number_and_range_drafts():
     assert toolkit.as_number(Decimal("350000000000")) == 350000000000 and isinstance(
         toolkit.as_number(Decimal("3.5E11")), int)
