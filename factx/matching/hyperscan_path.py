@@ -44,8 +44,12 @@ SCANS_KEPT = 8
 MAX_FAILURES = 3
 
 
+# How text is scanned (`factx.matching.scanned`): what was kept on disk for another way is not used.
+_SCANNED_AS = "a byte a character, capitals apart, case-sensitive"
+
+
 def _version() -> str:
-    return getattr(hyperscan, "__version__", "") + "\0" + str(hyperscan.HS_CPU_FEATURES_AVX2) + "\0scanned-6"
+    return getattr(hyperscan, "__version__", "") + "\0" + str(hyperscan.HS_CPU_FEATURES_AVX2) + "\0" + _SCANNED_AS
 
 
 def witness(pattern: str) -> tuple[str | None, str]:

@@ -22,14 +22,11 @@ _HANDLER = "factx.scanned"
 codecs.register_error(_HANDLER, lambda e: (bytes(_BYTE.get(c, OTHER) for c in e.object[e.start:e.end]), e.end))
 
 
-def byte_of(code_point: int) -> int:
-    """The byte a character is scanned as."""
-    char = chr(code_point)
-    if char in _BYTE:
-        return _BYTE[char]
-    return code_point | 0xA0 if "A" <= char <= "Z" else code_point if code_point < 0x80 else OTHER
-
-
 def scanned(text: str) -> bytes:
     """`text` as the bytes Hyperscan scans."""
     return text.encode("ascii", errors=_HANDLER).translate(_CAPITALS)
+
+
+def byte_of(code_point: int) -> int:
+    """The byte a character is scanned as."""
+    return scanned(chr(code_point))[0]
