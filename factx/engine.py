@@ -32,7 +32,7 @@ from factx.loading import (
 )
 from factx.overlaps import Decision, resolve
 from factx.pieces import Piece, pieces
-from factx.records import Fact, FactType
+from factx.records import Fact, FactType, sharing_fields_sets
 from factx.rulebook import RuleBook, RuleSet, RuleSource, load_rulebook
 
 log = logging.getLogger("factx")
@@ -429,14 +429,14 @@ class Engine:
                 problem = f"span {draft.start}:{draft.end} is outside the document"
             else:
                 try:
-                    fact = validate({
+                    fact = sharing_fields_sets(validate({
                         "doc_id": doc.id, "type": fact_type.name, "start": draft.start + offset,
                         "end": draft.end + offset, "text": doc.text[draft.start:draft.end], "rule": cand.rule_id,
                         "value": draft.value if not offset or draft.value.get("range_id") is None
                         else {**draft.value, "range_id": draft.value["range_id"] + offset},
                         "plugin": info.name, "rule_file": rule_file,
                         "confidence": default_confidence if draft.confidence is None else draft.confidence,
-                    })
+                    }))
                 except ValidationError as e:
                     detail = "; ".join(f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors())
                     problem = f'invalid fact from plugin "{info.name}": {detail}'
@@ -510,7 +510,7 @@ class Engine:
         result = Result(doc_id, problems=list(problems))
         for kind, data in facts:
             try:
-                result.facts.append(self.fact_types[kind].record_validator.validate_json(data))
+                result.facts.append(sharing_fields_sets(self.fact_types[kind].record_validator.validate_json(data)))
             except ValidationError as e:
                 result.problems.append(Problem("FX303", f"fact did not survive the trip between processes: {e}", doc_id))
         return result

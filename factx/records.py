@@ -66,6 +66,22 @@ class Fact(BaseModel):
         return self
 
 
+# pydantic gives every record, and its value, a set of the fields it was given (`model_fields_set`):
+# some 700 bytes each, most of a record's memory where a document holds many facts.
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+
+
+def sharing_fields_sets(fact: Fact) -> Fact:
+    """`fact`, its `model_fields_set` and its value's each shared with the records given the same fields.
+
+    pydantic copies the set before changing it (`model_copy(update=...)`); a record is frozen.
+    """
+    for model in (fact, fact.value):
+        own = model.__pydantic_fields_set__
+        object.__setattr__(model, "__pydantic_fields_set__", _FIELDS_SETS.setdefault(frozenset(own), own))
+    return fact
+
+
 def values_agree(gold: Mapping[str, Any], pred: Mapping[str, Any]) -> bool:
     """Default value comparison for `factx eval`.
 

@@ -128,6 +128,19 @@ def test_every_record_text_is_its_span(engine):
         assert fact.rule_file == "rules/percent.toml"
 
 
+def test_records_given_the_same_fields_share_one_fields_set_and_a_copy_changes_only_its_own(engine):
+    first, second = engine.extract("up 5 percent, then 7 percent")
+    fields, value_fields = set(second.model_fields_set), set(second.value.model_fields_set)
+    assert fields == set(type(first).model_fields)
+    assert first.model_fields_set is second.model_fields_set
+    assert first.value.model_fields_set is second.value.model_fields_set
+    copied = first.value.model_copy(update={"note": "mine"})
+    assert "note" in copied.model_fields_set and second.value.model_fields_set == value_fields
+    (result,) = engine.extract_many(["up 5 percent, then 7 percent"], workers=2)
+    assert result.facts[0].model_fields_set is result.facts[1].model_fields_set
+    assert result.facts[0].model_fields_set == fields
+
+
 def test_reference_date_precedence(engine, tmp_path):
     doc = Document("d", "Published: 11 Dec. 2025\nBody", reference_date=date(2020, 1, 1))
     assert engine.reference_date(doc) == date(2020, 1, 1)  # metadata beats the dateline
