@@ -829,6 +829,12 @@ def _holiday(p: Parts, ref: date | None, lean: Callable[[], Lean]) -> Resolved |
 _CLAUSE_REACH = 100  # characters either side of a date searched for its clause's tense
 
 
+def _may_stop(stretch: str) -> bool:
+    """Whether a stretch holds a character every clause end has (`_TenseReader._STOP`): searching one
+    that holds none costs more than this test."""
+    return "." in stretch or "\n" in stretch or ";" in stretch or "?" in stretch or "!" in stretch
+
+
 class _TenseReader:
     """The tense of the clause around a span: its nearest tense marker, before it or after it (before on a tie).
 
@@ -867,7 +873,7 @@ class _TenseReader:
     def __call__(self, text: str, start: int, end: int) -> tuple[Direction, bool]:
         """The tense, and whether its marker comes just before the date ("reopened on Jan. 15"), a strong sign."""
         head = text[max(0, start - _CLAUSE_REACH):start]
-        stop = self._LAST_STOP.search(head)
+        stop = self._LAST_STOP.search(head) if _may_stop(head) else None
         before = self._words(head[stop.end():] if stop else head)
         back = None
         openers, notable = self._CLAUSE_OPENERS, self.notable
@@ -883,7 +889,7 @@ class _TenseReader:
         reach = back[1] - 1 if back else _CLAUSE_REACH
         if reach:  # a marker just before the date leaves no nearer word after it to look for
             tail = text[end:end + _CLAUSE_REACH]
-            stop = self._STOP.search(tail)
+            stop = self._STOP.search(tail) if _may_stop(tail) else None
             after = self._words(tail[:stop.start()] if stop else tail)[:reach]
             for i, word in enumerate(after):
                 # A reporting verb after the date ("..., they said") dates the report, not the event,
