@@ -13,6 +13,10 @@ from factx import Engine
 WARM_UP = 5  # documents each peer sees once before it is timed (first-call caches, lazy loading)
 # The fact types the peers are held to (quantity, factx's fifth, came after that yardstick was set).
 FOUR_TYPES = ("money", "percent", "date", "official")
+# Passes timed, the fastest counting, for factx and for each peer whose passes take under PEER_PASS_LIMIT
+# seconds (one pass of a slower peer): on a shared machine, a short pass may fall in a busy moment.
+PASSES = 3
+PEER_PASS_LIMIT = 30.0
 
 
 def factx_records(engine: Engine):
@@ -29,14 +33,29 @@ def peer_records(peer):
 
 
 def _factx_throughput(sample: Corpus, warm: Corpus, types: tuple[str, ...] | None) -> tuple[float, int]:
-    """MB/s of one pass over the sample, for `types` (None: all), and the facts found: by a new engine
-    that has read the `warm` documents first, as an engine running through a stream has."""
-    engine = Engine()
-    for doc in warm.docs:
-        engine.process(doc, types=types)
-    start = time.perf_counter()
-    facts = sum(len(engine.process(doc, types=types).facts) for doc in sample.docs)
-    return sample.megabytes / (time.perf_counter() - start), facts
+    """MB/s over the sample (the fastest of PASSES), for `types` (None: all), and the facts found: each
+    pass by a new engine that has read the `warm` documents first, as an engine running through a stream has."""
+    best, facts = float("inf"), 0
+    for _ in range(PASSES):
+        engine = Engine()
+        for doc in warm.docs:
+            engine.process(doc, types=types)
+        start = time.perf_counter()
+        facts = sum(len(engine.process(doc, types=types).facts) for doc in sample.docs)
+        best = min(best, time.perf_counter() - start)
+    return sample.megabytes / best, facts
+
+
+def _peer_seconds(peer, docs: list) -> tuple[float, list]:
+    """The fastest of up to PASSES passes of `peer` over `docs`, and what it found."""
+    best = float("inf")
+    for _ in range(PASSES):
+        start = time.perf_counter()
+        raw = peer.search(docs)
+        best = min(best, time.perf_counter() - start)
+        if best > PEER_PASS_LIMIT:
+            break
+    return best, raw
 
 
 def compare(engine: Engine, sample: Corpus, warm: Corpus) -> dict:
@@ -63,9 +82,7 @@ def compare(engine: Engine, sample: Corpus, warm: Corpus) -> dict:
             continue
         try:
             peer.search(warm_up)
-            start = time.perf_counter()
-            raw = peer.search(sample.docs)
-            seconds = time.perf_counter() - start
+            seconds, raw = _peer_seconds(peer, sample.docs)
             found = sum(len(peer.records(doc, r)) for doc, r in zip(sample.docs, raw))
             f1 = quality.scores(peer_records(peer), peer.types) if not gold_missing else {}
         except Exception as e:
