@@ -4,7 +4,7 @@ import sys
 
 import pytest
 import regex
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from factx import Engine, SettingsError, matching
@@ -71,6 +71,8 @@ def patterns(draw, depth=2):
 
 
 def compiles(pattern: str) -> bool:
+    """Called in a test's body, not as a strategy's filter: `regex` empties its full cache of patterns with
+    the `random` module, which Hypothesis forbids inside a strategy."""
     try:
         regex.compile(pattern)
         return True
@@ -79,8 +81,9 @@ def compiles(pattern: str) -> bool:
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(patterns().filter(compiles), st.lists(TEXT_PIECES, max_size=40).map("".join))
+@given(patterns(), st.lists(TEXT_PIECES, max_size=40).map("".join))
 def test_hyperscan_finds_what_regex_finds(pattern, text):
+    assume(compiles(pattern))
     hyperscan_found, regex_found = both([pattern], text)
     assert hyperscan_found == regex_found
 
@@ -166,8 +169,9 @@ def assert_widened_cover(pattern: str, text: str) -> None:
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(patterns().filter(compiles), st.lists(TEXT_PIECES, max_size=40).map("".join))
+@given(patterns(), st.lists(TEXT_PIECES, max_size=40).map("".join))
 def test_widened_expressions_match_wherever_the_rule_does(pattern, text):
+    assume(compiles(pattern))
     assert_widened_cover(pattern, text)
 
 
