@@ -52,6 +52,7 @@ from factx.toolkit import (
     compile_pattern,
     group_numbers,
     list_pattern,
+    lookup,
     named_groups,
     normalize_key,
     parse_number,
@@ -399,7 +400,7 @@ def _build(ctx: Context, rule: Rule, m: regex.Match[str]) -> Any:
             return None
         value["_amount"] += cents * HUNDREDTH
     if g.get("per"):
-        value["per"] = ctx.lookup("MONEY_PER", g["per"])
+        value["per"] = lookup(ctx.lists, g["per"], "MONEY_PER")
     return [Draft(min([m.start(), *(start for start, _ in m.spans("pre"))]) if g.get("pre") else m.start(),
                   m.end(), value)]
 
@@ -446,7 +447,7 @@ def _marker(ctx: Context, part) -> Marker | None:
         return marker if marker and marker.code else None  # CLDR's words count only with their country
     text = part("pre") or part("post")
     if text is None and (minor := part("minor")):
-        return _named(ctx, ctx.lookup("MONEY_MINOR", minor), part("qual"), HUNDREDTH)
+        return _named(ctx, lookup(ctx.lists, minor, "MONEY_MINOR"), part("qual"), HUNDREDTH)
     if text is None:
         return Marker()  # a bound that takes its currency from the other bound
     key = normalize_key(text)
@@ -523,7 +524,7 @@ def _range(ctx: Context, m: regex.Match[str]) -> tuple[Draft, Draft] | None:
     elif low_currency != high_currency:
         return None  # two currencies: a conversion or a change, not a range
     if named_groups(m).get("per"):
-        low["per"] = high["per"] = ctx.lookup("MONEY_PER", m.group("per"))
+        low["per"] = high["per"] = lookup(ctx.lists, m.group("per"), "MONEY_PER")
     rid = low_start
     return (Draft(low_start, m.end("low"), {**low, "range": "from", "range_id": rid}),
             Draft(m.start("high"), m.end(), {**high, "range": "to", "range_id": rid}))
@@ -614,10 +615,6 @@ class Context:
                 keys |= hiding
             self._named_patterns[family] = _names_pattern(sorted(keys)) if keys else None
         return self._named_patterns[family]
-
-    def lookup(self, list_name: str, surface: str) -> Any:
-        """The value word list `list_name` gives `surface` (case and spacing ignored); KeyError if absent."""
-        return self.lists[list_name][normalize_key(surface)]
 
     def scale(self, word: str) -> Decimal:
         """The factor a scale word stands for ('mln' -> 1000000)."""

@@ -11,7 +11,7 @@ from factx import Engine, SettingsError, matching
 from factx.matching import budget
 from factx.matching.hyperscan_path import HyperscanMatcher, witness
 from factx.matching.regex_path import RegexMatcher
-from factx.matching.scanned import FOLDED, OTHER, scanned
+from factx.matching.scanned import FOLDED, scanned
 from factx.matching.syntax import Unsupported, guarded, parse
 from factx.rule import Rule
 from factx.rulebook import RuleSet
@@ -131,7 +131,6 @@ def test_the_scanned_text_folds_exactly_the_characters_regex_pairs_with_ascii_le
               for first, last in ranges(Chars(letter, I)) for c in range(max(first, 0x80), last + 1)}
     assert paired == FOLDED
     assert scanned("Kelvin \u212a, \u017fign, \u0130stanbul, é, 中, 😀") == b"\xebelvin k, sign, istanbul, \x80, \x80, \x80"
-    assert OTHER == 0x80
 
 
 def test_expressions_are_compiled_case_sensitive_where_hyperscan_misses_matches():
